@@ -1,0 +1,36 @@
+package io.fleetstream.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/**
+ * Picks TCP ports for the servers this module starts.
+ *
+ * <p>Several engineers and CI runs share one machine, each with their own brokers and databases, so nothing here may
+ * assume a well-known port is free. The kernel hands out an unused port instead. The port is released again before
+ * the server binds it, so another process could in principle take it in between; {@link KafkaBroker#start(java.nio.file.Path)}
+ * retries with a new port when that happens.
+ */
+public final class Ports {
+
+    /** The only address the servers started by this module listen on. */
+    public static final String LOOPBACK_HOST = "127.0.0.1";
+
+    private Ports() {}
+
+    /**
+     * Returns a TCP port that was free on the loopback interface a moment ago.
+     *
+     * <p>The probe socket binds the loopback address explicitly: binding the wildcard address would briefly expose a
+     * port on every interface and could report a port as free that is only taken on loopback.
+     */
+    public static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not find a free TCP port on the loopback interface", e);
+        }
+    }
+}
