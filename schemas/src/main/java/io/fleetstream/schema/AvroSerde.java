@@ -33,7 +33,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     /** Creates a serde for one generated record class. */
     public AvroSerde(Class<T> type) {
         this.type = type;
-        SpecificData model = SpecificData.getForClass(type);
+        // A model bound to the record's own class loader: the generated MODEL$ may resolve nested record classes
+        // through another loader (as in Quarkus tests), which ends in a ClassCastException between two copies.
+        SpecificData model = new SpecificData(type.getClassLoader());
+        SpecificData.getForClass(type).getConversions().forEach(model::addLogicalTypeConversion);
         Schema current = model.getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, current);
         this.decoder = new BinaryMessageDecoder<>(model, current);

@@ -5,14 +5,17 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Creates the topics a service writes, if they do not exist yet, and checks that existing device-keyed topics have
@@ -32,8 +35,7 @@ public final class TopicProvisioner {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = specs.stream()
                     .filter(spec -> !existing.contains(spec.name()))
-                    .map(spec -> new NewTopic(
-                                    spec.name(), java.util.Optional.of(spec.partitions()), java.util.Optional.empty())
+                    .map(spec -> new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty())
                             .configs(spec.configs()))
                     .toList();
             for (NewTopic topic : missing) {
@@ -46,7 +48,7 @@ public final class TopicProvisioner {
                 }
             }
             checkPartitions(admin, specs);
-            return missing.stream().map(NewTopic::name).collect(java.util.stream.Collectors.toSet());
+            return missing.stream().map(NewTopic::name).collect(Collectors.toSet());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -59,8 +61,18 @@ public final class TopicProvisioner {
     private static void checkPartitions(Admin admin, Collection<Topics.TopicSpec> specs)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<String> names = specs.stream().map(Topics.TopicSpec::name).toList();
-        Map<String, TopicDescription> descriptions =
-                admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> descriptions = null;
+        // Metadata of a topic created a moment ago may not have reached the broker we ask yet.
+        for (int attempt = 1; descriptions == null; attempt++) {
+            try {
+                descriptions = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
         for (Topics.TopicSpec spec : specs) {
             int actual = descriptions.get(spec.name()).partitions().size();
             if (actual != spec.partitions()) {
