@@ -84,8 +84,16 @@ public final class Topics {
     /** Name, partition count and topic-level configuration of one topic. */
     public record TopicSpec(String name, int partitions, Map<String, String> configs) {
 
+        /**
+         * Kafka measures time-based retention on record timestamps, and ours are event times: a replay of last year's
+         * readings would be deleted moments after it was written, before anyone consumed it. Stream topics are
+         * therefore bounded by size per partition instead; PostgreSQL is the store of record.
+         */
+        static final Map<String, String> SIZE_BOUNDED_RETENTION =
+                Map.of("retention.ms", "-1", "retention.bytes", Long.toString(4L << 30));
+
         static TopicSpec stream(String name, int partitions) {
-            return new TopicSpec(name, partitions, Map.of());
+            return new TopicSpec(name, partitions, SIZE_BOUNDED_RETENTION);
         }
 
         static TopicSpec compacted(String name, int partitions) {
