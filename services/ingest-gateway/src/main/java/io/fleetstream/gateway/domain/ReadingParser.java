@@ -1,0 +1,587 @@
+package io.fleetstream.gateway.domain;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a telemetry request body token by token, so that every number is judged exactly as the device wrote it and
+ * every mistake is reported with the reading's index and the field's path. It never throws for bad input: a body is
+ * either valid, invalid (with every error listed), malformed JSON, or too many readings.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ReadingParser {
+
+    /** Field names of a reading, as the contract defines them. */
+    public static final String TS = "ts";
+
+    public static final String METRICS = "metrics";
+    public static final String MESSAGE_ID = "messageId";
+    public static final String ATTRIBUTES = "attributes";
+
+    // Non-numeric tokens (NaN, Infinity) are let through the parser so that they can be reported per metric rather
+    // than as a syntax error of the whole body.
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+            .toFormatter();
+    private static final DateTimeFormatter LOCAL_DATE_TIME = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+            .toFormatter();
+
+    private static final BigInteger MAX_EXACT_INTEGER = BigInteger.ONE.shiftLeft(53);
+    private static final int MAX_ECHOED_NAME = 80;
+    private static final String READING_FIELDS = "a reading has the fields ts, metrics, messageId and attributes";
+    private static final Map<String, String> FIELD_HINTS = Map.ofEntries(
+            Map.entry("timestamp", "did you mean ts?"),
+            Map.entry("time", "did you mean ts?"),
+            Map.entry("t", "did you mean ts?"),
+            Map.entry("values", "did you mean metrics?"),
+            Map.entry("data", "did you mean metrics?"),
+            Map.entry("telemetry", "did you mean metrics?"),
+            Map.entry("measurements", "did you mean metrics?"),
+            Map.entry("metric", "did you mean metrics?"),
+            Map.entry("messageid", "did you mean messageId?"),
+            Map.entry("message_id", "did you mean messageId?"),
+            Map.entry("attrs", "did you mean attributes?"),
+            Map.entry("tags", "did you mean attributes?"),
+            Map.entry("deviceid", "the device is identified by its credential; remove the field"),
+            Map.entry("device_id", "the device is identified by its credential; remove the field"),
+            Map.entry("device", "the device is identified by its credential; remove the field"));
+
+    private final ReadingRules rules;
+
+    public ReadingParser(ReadingRules rules) {
+        this.rules = rules;
+    }
+
+    /**
+     * Parses and validates a request body.
+     *
+     * @param body the raw request body
+     * @param receivedAt receipt time, millisecond precision: the default {@code ts} and the reference for the accepted
+     *     time range
+     */
+    public ParseOutcome parse(byte[] body, Instant receivedAt) {
+        try (JsonParser parser = JSON.createParser(body)) {
+            return parse(parser, receivedAt);
+        } catch (StreamConstraintsException e) {
+            return new ParseOutcome.Malformed("the body holds a number, name or string longer than the gateway "
+                    + "parses, or nests deeper than it parses; shorten it");
+        } catch (JsonProcessingException e) {
+            return new ParseOutcome.Malformed(describe(e));
+        } catch (IOException e) {
+            // Reading from a byte array only fails on bad input, which Jackson reports as a processing exception.
+            return new ParseOutcome.Malformed("the body could not be read as JSON: " + e.getMessage());
+        }
+    }
+
+    private ParseOutcome parse(JsonParser parser, Instant receivedAt) throws IOException {
+        JsonToken first = parser.nextToken();
+        if (first == null) {
+            return new ParseOutcome.Malformed("the body is empty; send one reading object or a JSON array of readings");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<Reading> readings = new ArrayList<>();
+        int count = 0;
+        if (first == JsonToken.START_ARRAY) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (count == rules.maxReadingsPerRequest()) {
+                    return new ParseOutcome.TooManyReadings(rules.maxReadingsPerRequest());
+                }
+                readReading(parser, token, count++, receivedAt, errors, readings);
+            }
+            if (count == 0) {
+                errors.add(new FieldError(
+                        null, "", "the array is empty; send at least one reading", RejectionReason.INVALID_SHAPE));
+            }
+        } else if (first == JsonToken.START_OBJECT) {
+            readReading(parser, first, count++, receivedAt, errors, readings);
+        } else {
+            parser.skipChildren();
+            errors.add(new FieldError(
+                    null,
+                    "",
+                    "the body is " + kind(first) + "; send one reading object or a JSON array of readings",
+                    RejectionReason.INVALID_SHAPE));
+        }
+        if (parser.nextToken() != null) {
+            return new ParseOutcome.Malformed("unexpected content after the JSON value at "
+                    + position(parser.currentTokenLocation()) + "; send a single object or array");
+        }
+        return errors.isEmpty() ? new ParseOutcome.Valid(readings) : new ParseOutcome.Invalid(errors, count);
+    }
+
+    private void readReading(
+            JsonParser parser,
+            JsonToken start,
+            int index,
+            Instant receivedAt,
+            List<FieldError> errors,
+            List<Reading> readings)
+            throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            errors.add(new FieldError(
+                    index,
+                    "",
+                    "the reading is " + kind(start) + "; each reading must be a JSON object with metrics and "
+                            + "optionally ts, messageId and attributes",
+                    RejectionReason.INVALID_SHAPE));
+            return;
+        }
+        int errorsBefore = errors.size();
+        Instant ts = receivedAt;
+        String messageId = null;
+        Map<String, Double> metrics = null;
+        Map<String, String> attributes = Map.of();
+        Set<String> seen = new HashSet<>(8);
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (!seen.add(name)) {
+                parser.skipChildren();
+                errors.add(new FieldError(
+                        index,
+                        echo(name),
+                        "the field appears more than once in the reading; send it once",
+                        reasonOfField(name)));
+                continue;
+            }
+            switch (name) {
+                case TS -> ts = readTimestamp(parser, value, index, receivedAt, errors);
+                case METRICS -> metrics = readMetrics(parser, value, index, errors);
+                case MESSAGE_ID -> messageId = readMessageId(parser, value, index, errors);
+                case ATTRIBUTES -> attributes = readAttributes(parser, value, index, errors);
+                default -> {
+                    parser.skipChildren();
+                    String hint = FIELD_HINTS.get(name.toLowerCase(Locale.ROOT));
+                    errors.add(new FieldError(
+                            index,
+                            echo(name),
+                            "unknown field; " + (hint == null ? "" : hint + " ") + READING_FIELDS,
+                            RejectionReason.UNKNOWN_FIELD));
+                }
+            }
+        }
+        if (!seen.contains(METRICS)) {
+            errors.add(new FieldError(
+                    index,
+                    METRICS,
+                    "metrics is required: an object of metric name to number, such as {\"temperature\": 21.5}",
+                    RejectionReason.INVALID_METRICS));
+        }
+        if (errors.size() == errorsBefore) {
+            readings.add(new Reading(ts, messageId, metrics, attributes));
+        }
+    }
+
+    private Instant readTimestamp(
+            JsonParser parser, JsonToken value, int index, Instant receivedAt, List<FieldError> errors)
+            throws IOException {
+        Instant ts;
+        switch (value) {
+            case VALUE_NULL -> {
+                return receivedAt;
+            }
+            case VALUE_NUMBER_INT -> {
+                BigInteger millis = parser.getBigIntegerValue();
+                String digits = millis.abs().toString();
+                if (millis.signum() < 0) {
+                    return timestampError(
+                            index,
+                            errors,
+                            "ts " + millis + " is negative; send epoch milliseconds (an integer such as "
+                                    + "1700000000000) or an RFC 3339 string with an offset");
+                }
+                if (digits.length() == 10) {
+                    return timestampError(
+                            index,
+                            errors,
+                            "ts " + millis + " has 10 digits, so it looks like epoch seconds; ts must be epoch "
+                                    + "milliseconds: send " + millis + "000");
+                }
+                if (millis.bitLength() > 62) {
+                    return timestampError(index, errors, futureMessage(digits, millis.toString(), null));
+                }
+                ts = Instant.ofEpochMilli(millis.longValue());
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return timestampError(
+                        index,
+                        errors,
+                        "ts " + parser.getText() + " is not an integer; send epoch milliseconds as a whole number "
+                                + "without fraction or exponent, such as 1700000000000");
+            }
+            case VALUE_STRING -> {
+                String text = parser.getText();
+                try {
+                    ts = OffsetDateTime.parse(text, RFC_3339).toInstant().truncatedTo(ChronoUnit.MILLIS);
+                } catch (DateTimeParseException | ArithmeticException e) {
+                    return timestampError(index, errors, badTimestampString(text));
+                }
+            }
+            default -> {
+                parser.skipChildren();
+                return timestampError(
+                        index,
+                        errors,
+                        "ts is " + kind(value) + "; send epoch milliseconds (an integer such as 1700000000000) or "
+                                + "an RFC 3339 string with an offset, or omit ts to use the time of receipt");
+            }
+        }
+        Instant latest = receivedAt.plus(rules.maxFutureSkew());
+        if (ts.isAfter(latest)) {
+            String written = parser.getText();
+            String digits = value == JsonToken.VALUE_NUMBER_INT ? written : "";
+            return timestampError(index, errors, futureMessage(digits, written, Duration.between(receivedAt, ts)));
+        }
+        Instant earliest = receivedAt.minus(rules.maxAge());
+        if (ts.isBefore(earliest)) {
+            return timestampError(
+                    index,
+                    errors,
+                    "ts " + parser.getText() + " (" + ts + ") is " + Durations.human(Duration.between(ts, receivedAt))
+                            + " old; readings older than " + Durations.human(rules.maxAge())
+                            + " are not accepted. Check the device clock and that ts is in epoch milliseconds");
+        }
+        return ts;
+    }
+
+    private String futureMessage(String digits, String written, Duration ahead) {
+        String unitHint = "";
+        if (digits.length() == 16) {
+            unitHint = " It has 16 digits, so it looks like epoch microseconds; send milliseconds.";
+        } else if (digits.length() == 19) {
+            unitHint = " It has 19 digits, so it looks like epoch nanoseconds; send milliseconds.";
+        }
+        String by = ahead == null ? "too far" : Durations.human(ahead);
+        return "ts " + written + " is " + by + " ahead of the gateway clock; at most "
+                + Durations.human(rules.maxFutureSkew()) + " ahead is accepted. Check the device clock." + unitHint;
+    }
+
+    private static String badTimestampString(String text) {
+        String shown = echo(text);
+        if (isDigits(text)) {
+            return "ts \"" + shown + "\" is a string of digits; send epoch milliseconds as a JSON number without "
+                    + "quotes, or an RFC 3339 string such as 2024-05-01T12:00:00Z";
+        }
+        try {
+            LocalDateTime.parse(text, LOCAL_DATE_TIME);
+            return "ts \"" + shown + "\" has no UTC offset, so its instant is ambiguous; append Z or an offset "
+                    + "such as +02:00";
+        } catch (DateTimeParseException e) {
+            return "ts \"" + shown + "\" is not an RFC 3339 date-time; send a string such as "
+                    + "2024-05-01T12:00:00.250Z or 2024-05-01T20:00:00+08:00, or epoch milliseconds as a number";
+        }
+    }
+
+    private static Instant timestampError(int index, List<FieldError> errors, String message) {
+        errors.add(new FieldError(index, TS, message, RejectionReason.INVALID_TIMESTAMP));
+        return null;
+    }
+
+    private Map<String, Double> readMetrics(JsonParser parser, JsonToken value, int index, List<FieldError> errors)
+            throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            errors.add(new FieldError(
+                    index,
+                    METRICS,
+                    "metrics is " + kind(value) + "; send an object of metric name to number, such as "
+                            + "{\"temperature\": 21.5}",
+                    RejectionReason.INVALID_METRICS));
+            return null;
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        int count = 0;
+        boolean duplicates = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            count++;
+            String field = METRICS + "." + echo(name);
+            String nameProblem = metricNameProblem(name);
+            if (nameProblem != null) {
+                errors.add(new FieldError(index, field, nameProblem, RejectionReason.INVALID_METRIC_NAME));
+            }
+            Double number = readMetricValue(parser, token, index, field, errors);
+            if (metrics.containsKey(name)) {
+                duplicates = true;
+                errors.add(new FieldError(
+                        index,
+                        field,
+                        "the metric appears more than once in the reading; send each metric once per reading",
+                        RejectionReason.INVALID_METRIC_NAME));
+            } else if (number != null && nameProblem == null) {
+                metrics.put(name, number);
+            }
+        }
+        if (count == 0) {
+            errors.add(new FieldError(
+                    index,
+                    METRICS,
+                    "metrics is empty; send at least one metric, such as {\"temperature\": 21.5}",
+                    RejectionReason.INVALID_METRICS));
+        } else if (count > rules.maxMetricsPerReading()) {
+            errors.add(new FieldError(
+                    index,
+                    METRICS,
+                    "the reading has " + count + " metrics but at most " + rules.maxMetricsPerReading()
+                            + " are accepted per reading; split them across several readings with the same ts",
+                    RejectionReason.INVALID_METRICS));
+        }
+        return duplicates ? null : metrics;
+    }
+
+    private static String metricNameProblem(String name) {
+        if (name.isEmpty()) {
+            return "the metric name is empty; use 1 to 64 of the characters A-Z a-z 0-9 _ . : -";
+        }
+        if (name.length() > ReadingRules.MAX_METRIC_NAME_LENGTH) {
+            return "the metric name has " + name.length() + " characters; use at most "
+                    + ReadingRules.MAX_METRIC_NAME_LENGTH;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean allowed = (c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '.'
+                    || c == ':'
+                    || c == '-';
+            if (!allowed) {
+                return "the metric name contains '" + new String(Character.toChars(name.codePointAt(i)))
+                        + "'; use only the characters A-Z a-z 0-9 _ . : - (for example room_1.temperature)";
+            }
+        }
+        return null;
+    }
+
+    private static Double readMetricValue(
+            JsonParser parser, JsonToken token, int index, String field, List<FieldError> errors) throws IOException {
+        String problem;
+        switch (token) {
+            case VALUE_NUMBER_INT -> {
+                // Exactness is demanded of numbers written as integers (counters, ids); a number written with a
+                // fraction or exponent is a measurement, and its nearest double is what the device means.
+                if (parser.getNumberType() == JsonParser.NumberType.INT) {
+                    return (double) parser.getIntValue();
+                }
+                BigInteger integer = parser.getBigIntegerValue();
+                double number = integer.doubleValue();
+                if (Double.isInfinite(number)) {
+                    problem = "the value is beyond the range of a double (about 1.8e308); send a smaller number";
+                } else if (integer.abs().compareTo(MAX_EXACT_INTEGER) > 0
+                        && new BigDecimal(number).compareTo(new BigDecimal(integer)) != 0) {
+                    problem = inexactInteger(number);
+                } else {
+                    return number;
+                }
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                if (parser.isNaN()) {
+                    double special = parser.getDoubleValue();
+                    problem = Double.isNaN(special)
+                            ? "NaN is not a number; omit the metric when there is no value"
+                            : "infinity is not a finite number; send a finite value or omit the metric";
+                } else {
+                    BigDecimal decimal = parser.getDecimalValue();
+                    double number = decimal.doubleValue();
+                    if (Double.isInfinite(number)) {
+                        problem = "the value is beyond the range of a double (about 1.8e308); send a smaller number";
+                    } else if (number == 0 && decimal.signum() != 0) {
+                        problem = "the value is too close to zero for a double (below about 4.9e-324) and would be "
+                                + "stored as 0; send it in a larger unit";
+                    } else {
+                        return number;
+                    }
+                }
+            }
+            case VALUE_STRING -> {
+                String text = parser.getText();
+                problem = looksNumeric(text)
+                        ? "the value is a string; send the number without quotes, such as " + echo(text.strip())
+                        : "the value is a string; metric values must be JSON numbers (put text in attributes)";
+            }
+            case VALUE_TRUE, VALUE_FALSE ->
+                problem = "the value is a boolean; metric values must be JSON numbers: send 1 for true and 0 for "
+                        + "false";
+            case VALUE_NULL -> problem = "the value is null; omit the metric when there is no value";
+            default -> {
+                parser.skipChildren();
+                problem = "the value is " + kind(token) + "; metric values must be JSON numbers: flatten nested "
+                        + "values into separate metrics such as position.lat and position.lon";
+            }
+        }
+        errors.add(new FieldError(index, field, problem, RejectionReason.INVALID_METRIC_VALUE));
+        return null;
+    }
+
+    private static String inexactInteger(double nearest) {
+        String plain = new BigDecimal(nearest).toPlainString();
+        String stored = plain.length() <= 25 ? plain : Double.toString(nearest);
+        return "the integer is larger than 2^53 and a double cannot hold it exactly (it would be stored as " + stored
+                + "); send a value that fits in 53 bits, or scale it";
+    }
+
+    private static boolean isInteger(BigDecimal decimal) {
+        return decimal.signum() == 0
+                || decimal.scale() <= 0
+                || decimal.stripTrailingZeros().scale() <= 0;
+    }
+
+    private static String readMessageId(JsonParser parser, JsonToken value, int index, List<FieldError> errors)
+            throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        String problem;
+        if (value != JsonToken.VALUE_STRING) {
+            parser.skipChildren();
+            problem = "messageId is " + kind(value) + "; send a string of 1 to " + ReadingRules.MAX_MESSAGE_ID_LENGTH
+                    + " characters, or omit it";
+        } else {
+            String id = parser.getText();
+            if (!id.isEmpty() && id.length() <= ReadingRules.MAX_MESSAGE_ID_LENGTH) {
+                return id;
+            }
+            problem = "messageId has " + id.length() + " characters; send 1 to " + ReadingRules.MAX_MESSAGE_ID_LENGTH
+                    + " characters, or omit it";
+        }
+        errors.add(new FieldError(index, MESSAGE_ID, problem, RejectionReason.INVALID_MESSAGE_ID));
+        return null;
+    }
+
+    private static Map<String, String> readAttributes(
+            JsonParser parser, JsonToken value, int index, List<FieldError> errors) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        if (value != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            errors.add(new FieldError(
+                    index,
+                    ATTRIBUTES,
+                    "attributes is " + kind(value) + "; send an object of name to string, such as "
+                            + "{\"firmware\": \"1.4.2\"}, or omit it",
+                    RejectionReason.INVALID_ATTRIBUTES));
+            return Map.of();
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            String field = ATTRIBUTES + "." + echo(name);
+            if (token == JsonToken.VALUE_STRING) {
+                if (attributes.put(name, parser.getText()) != null) {
+                    errors.add(new FieldError(
+                            index,
+                            field,
+                            "the attribute appears more than once; send each attribute once",
+                            RejectionReason.INVALID_ATTRIBUTES));
+                }
+                continue;
+            }
+            parser.skipChildren();
+            String example = token.isScalarValue() && token != JsonToken.VALUE_NULL
+                    ? "; send it as a string, such as \"" + echo(parser.getText()) + "\""
+                    : "; send a string, or omit the attribute";
+            errors.add(new FieldError(
+                    index,
+                    field,
+                    "attribute values must be strings but this one is " + kind(token) + example,
+                    RejectionReason.INVALID_ATTRIBUTES));
+        }
+        return attributes;
+    }
+
+    private static RejectionReason reasonOfField(String name) {
+        return switch (name) {
+            case TS -> RejectionReason.INVALID_TIMESTAMP;
+            case METRICS -> RejectionReason.INVALID_METRICS;
+            case MESSAGE_ID -> RejectionReason.INVALID_MESSAGE_ID;
+            case ATTRIBUTES -> RejectionReason.INVALID_ATTRIBUTES;
+            default -> RejectionReason.UNKNOWN_FIELD;
+        };
+    }
+
+    private static String kind(JsonToken token) {
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> "not a JSON value";
+        };
+    }
+
+    private static boolean isDigits(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean looksNumeric(String text) {
+        try {
+            new BigDecimal(text.strip());
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Client text echoed in an error, shortened so that a hostile field name cannot blow up the response. */
+    private static String echo(String text) {
+        return text.length() <= MAX_ECHOED_NAME ? text : text.substring(0, MAX_ECHOED_NAME) + "...";
+    }
+
+    private static String describe(JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        String where = location == null ? "" : " at " + position(location);
+        return "the body is not well-formed JSON" + where + ": " + e.getOriginalMessage();
+    }
+
+    private static String position(JsonLocation location) {
+        return "line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+}

@@ -1,0 +1,19 @@
+package io.fleetstream.gateway.http;
+
+/** What the credential presented with a request says about its sender. */
+public sealed interface AuthOutcome {
+
+    /** The token belongs to a valid credential of {@code deviceId}. */
+    record Authenticated(String deviceId, String credentialId) implements AuthOutcome {}
+
+    /**
+     * The request cannot be attributed to a device: answered with 401.
+     *
+     * @param detail what is wrong and how to fix it; never contains the token
+     * @param tokenPresented whether the request carried a bearer token at all (decides the WWW-Authenticate error)
+     */
+    record Rejected(String detail, boolean tokenPresented) implements AuthOutcome {}
+
+    /** The token is not known yet, but the gateway has not finished loading credentials: answered with 503. */
+    record NotReady() implements AuthOutcome {}
+}

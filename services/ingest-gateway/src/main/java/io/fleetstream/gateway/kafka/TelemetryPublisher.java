@@ -1,0 +1,127 @@
+package io.fleetstream.gateway.kafka;
+
+import io.fleetstream.gateway.config.IngestConfig;
+import io.fleetstream.gateway.domain.Reading;
+import io.fleetstream.schema.AvroSerde;
+import io.fleetstream.schema.TelemetryReading;
+import io.fleetstream.schema.Topics;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes accepted readings to {@link Topics#TELEMETRY_RAW}: one record per reading, keyed by device id, with the
+ * reading's event time as the record timestamp. The producer is idempotent with {@code acks=all}, so an acknowledged
+ * record is on every in-sync replica and a retried batch is not duplicated by the broker.
+ */
+@ApplicationScoped
+public class TelemetryPublisher {
+
+    private static final String TOPIC = Topics.TELEMETRY_RAW;
+
+    private final AvroSerde<TelemetryReading> serde = AvroSerde.of(TelemetryReading.class);
+    private final KafkaProducer<String, byte[]> producer;
+
+    public TelemetryPublisher(KafkaSettings settings, IngestConfig config) {
+        IngestConfig.Producer tuning = config.producer();
+        long linger = tuning.linger().toMillis();
+        long delivery = tuning.deliveryTimeout().toMillis();
+        Map<String, Object> props = settings.copy();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-gateway");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, tuning.compression());
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) delivery);
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, delivery - linger));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, tuning.maxBlock().toMillis());
+        // Keep the topic's metadata even through quiet hours, so that a send never has to fetch it on the event loop.
+        props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int)
+                Duration.ofDays(1).toMillis());
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        Log.infof(
+                "telemetry publisher: writing to [%s] with acks=all, idempotence, linger %dms, %s compression, "
+                        + "delivery timeout %dms",
+                TOPIC, linger, tuning.compression(), delivery);
+    }
+
+    /**
+     * Sends every reading and completes once Kafka has acknowledged all of them, with the number written; completes
+     * exceptionally as soon as one send fails. Readings sent before a failure may already be in Kafka.
+     *
+     * <p>A send returns at once while the producer has the topic's metadata (fetched by {@link #warmUp()} and kept
+     * for as long as the gateway runs) and buffer space. Only when the buffer is full, because Kafka has been slower
+     * than the incoming traffic for a while, does a send wait, for at most {@code max-block}; the request is then
+     * answered with 503.
+     */
+    public CompletionStage<Integer> publish(String deviceId, Instant receivedAt, List<Reading> readings) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        if (readings.isEmpty()) {
+            done.complete(0);
+            return done;
+        }
+        AtomicInteger pending = new AtomicInteger(readings.size());
+        for (Reading reading : readings) {
+            byte[] value = serde.encode(TelemetryReading.newBuilder()
+                    .setDeviceId(deviceId)
+                    .setTs(reading.ts())
+                    .setReceivedAt(receivedAt)
+                    .setMessageId(reading.messageId())
+                    .setMetrics(reading.metrics())
+                    .setAttributes(reading.attributes())
+                    .build());
+            ProducerRecord<String, byte[]> record =
+                    new ProducerRecord<>(TOPIC, null, reading.ts().toEpochMilli(), deviceId, value);
+            try {
+                producer.send(record, (metadata, error) -> {
+                    if (error != null) {
+                        done.completeExceptionally(error);
+                    } else if (pending.decrementAndGet() == 0) {
+                        done.complete(readings.size());
+                    }
+                });
+            } catch (RuntimeException e) {
+                // Metadata or buffer space did not arrive within max-block; the remaining readings are not sent.
+                done.completeExceptionally(e);
+                break;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Fetches the topic's metadata, so that the first request does not wait for it. Failure is not fatal: the
+     * gateway reports not ready while Kafka is unreachable, and the first send fetches the metadata instead.
+     */
+    public void warmUp() {
+        try {
+            int partitions = producer.partitionsFor(TOPIC).size();
+            Log.infof("telemetry publisher: [%s] has %d partitions", TOPIC, partitions);
+        } catch (RuntimeException e) {
+            Log.warnf(
+                    "telemetry publisher: no metadata for [%s] yet (%s); the first telemetry request will fetch it",
+                    TOPIC, e.getMessage());
+        }
+    }
+
+    /** Flushes what is in flight and closes the producer. */
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(10));
+        Log.info("telemetry publisher: closed");
+    }
+}
