@@ -1,5 +1,7 @@
 package io.fleetstream.stack;
 
+import io.fleetstream.infra.OrphanGuard;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -168,7 +170,7 @@ public final class ServiceProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + name.moduleName() + " from " + jar, e);
         }
-        guard = OrphanGuard.watch(process.pid(), stopTimeout);
+        guard = OrphanGuard.watch(process.pid(), "TERM", stopTimeout);
     }
 
     /** Polls the readiness endpoint until it answers 200, the process dies or the ready timeout passes. */

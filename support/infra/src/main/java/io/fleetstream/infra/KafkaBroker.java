@@ -197,7 +197,7 @@ public final class KafkaBroker implements AutoCloseable {
         if (!isRunning()) {
             return;
         }
-        ProcessSupport.stopGuard(guard);
+        OrphanGuard.stop(guard);
         long pid = process.pid();
         process.destroyForcibly();
         awaitProcessExit(Duration.ofSeconds(30));
@@ -213,7 +213,7 @@ public final class KafkaBroker implements AutoCloseable {
         if (!isRunning()) {
             return;
         }
-        ProcessSupport.stopGuard(guard);
+        OrphanGuard.stop(guard);
         long pid = process.pid();
         long started = System.nanoTime();
         process.destroy();
@@ -348,7 +348,7 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the Kafka broker JVM: " + command.get(0), e);
         }
-        guard = ProcessSupport.startOrphanGuard(process.pid(), "TERM", Duration.ofSeconds(20));
+        guard = OrphanGuard.watch(process.pid(), "TERM", Duration.ofSeconds(20));
         awaitReady(started, clusterId);
         LOG.log(
                 Level.INFO,
@@ -476,7 +476,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Kills the broker that failed to come up and describes why, with the end of its logs. */
     private RuntimeException notReady(String what, Exception cause) {
-        ProcessSupport.stopGuard(guard);
+        OrphanGuard.stop(guard);
         process.destroyForcibly();
         awaitProcessExit(Duration.ofSeconds(10));
         String message = "Kafka broker at " + bootstrapServers() + " (pid " + process.pid() + ") " + what

@@ -232,7 +232,7 @@ public final class PostgresServer implements AutoCloseable {
         if (!isRunning()) {
             return;
         }
-        ProcessSupport.stopGuard(guard);
+        OrphanGuard.stop(guard);
         // List the backends before signalling: once the postmaster is gone they are no longer its descendants.
         List<ProcessHandle> processes = new ArrayList<>();
         processes.add(postmaster);
@@ -252,7 +252,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Stops the server with a fast shutdown (open sessions are ended, committed data is flushed). */
     public synchronized void stop() {
-        ProcessSupport.stopGuard(guard);
+        OrphanGuard.stop(guard);
         if (postgres == null) {
             return;
         }
@@ -331,7 +331,7 @@ public final class PostgresServer implements AutoCloseable {
         }
         postmaster = readPostmaster()
                 .orElseThrow(() -> startFailure(new IllegalStateException("No running postmaster in " + pgData)));
-        guard = ProcessSupport.startOrphanGuard(postmaster.pid(), "INT", Duration.ofSeconds(20));
+        guard = OrphanGuard.watch(postmaster.pid(), "INT", Duration.ofSeconds(20));
         LOG.log(
                 Level.INFO,
                 "PostgreSQL ready at " + jdbcUrl("postgres") + " (postmaster pid " + postmaster.pid() + ") after "

@@ -67,12 +67,30 @@ public class ProcessorMetrics {
         }
     }
 
+    /** Registers the per-window-size counters at zero, so that "none yet" reads as 0 rather than as missing. */
+    void windowSizes(Iterable<Duration> sizes) {
+        for (Duration size : sizes) {
+            lateCounter(size);
+            windowsClosedCounter(size);
+        }
+    }
+
     void lateReading(Duration windowSize) {
-        Counter.builder(LATE_READINGS)
+        lateCounter(windowSize).increment();
+    }
+
+    private Counter lateCounter(Duration windowSize) {
+        return Counter.builder(LATE_READINGS)
                 .description("Readings that arrived after their window was closed; enriched but not aggregated")
                 .tag(WINDOW_TAG, WindowSizes.label(windowSize))
-                .register(registry)
-                .increment();
+                .register(registry);
+    }
+
+    private Counter windowsClosedCounter(Duration windowSize) {
+        return Counter.builder(WINDOWS_CLOSED)
+                .description("Windows closed and published, per device")
+                .tag(WINDOW_TAG, WindowSizes.label(windowSize))
+                .register(registry);
     }
 
     void deadLettered(DeadLetterReason reason) {
@@ -84,11 +102,7 @@ public class ProcessorMetrics {
     }
 
     void windowClosed(Duration windowSize) {
-        Counter.builder(WINDOWS_CLOSED)
-                .description("Windows closed and published, per device")
-                .tag(WINDOW_TAG, WindowSizes.label(windowSize))
-                .register(registry)
-                .increment();
+        windowsClosedCounter(windowSize).increment();
     }
 
     void alertTransition(AlertState state) {

@@ -74,6 +74,7 @@ final class WindowAggregator implements Processor<String, EnrichedReading, Objec
             step = step.gcd(BigInteger.valueOf(size.toMillis()));
         }
         this.endStep = step.longValueExact();
+        metrics.windowSizes(settings.windowSizes());
     }
 
     @Override
