@@ -70,7 +70,6 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-    private static final int PORT_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final int port;
@@ -108,17 +107,7 @@ public final class KafkaBroker implements AutoCloseable {
      * As {@link #start(Path)}; without a shutdown hook of its own for an owner that stops the broker itself on exit.
      */
     static KafkaBroker start(Path dataDir, boolean shutdownHook) {
-        RuntimeException lastFailure = null;
-        for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-            int port = Ports.freeLoopbackPort();
-            try {
-                return start(dataDir, port, DEFAULT_PARTITIONS, shutdownHook);
-            } catch (PortTakenException e) {
-                LOG.log(Level.WARNING, e.summary() + "; trying another port");
-                lastFailure = e;
-            }
-        }
-        throw lastFailure;
+        return Ports.onFreePort(port -> start(dataDir, port, DEFAULT_PARTITIONS, shutdownHook));
     }
 
     /**

@@ -4,21 +4,39 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.function.IntFunction;
 
 /**
  * Picks TCP ports for the servers this module starts.
  *
  * <p>Several engineers and CI runs share one machine, each with their own brokers and databases, so nothing here may
  * assume a well-known port is free. The kernel hands out an unused port instead. The port is released again before
- * the server binds it, so another process could in principle take it in between; {@link KafkaBroker#start(java.nio.file.Path)}
- * retries with a new port when that happens.
+ * the server binds it, so another process could in principle take it in between; {@link #onFreePort} retries with a new
+ * port when that happens.
  */
 public final class Ports {
 
     /** The only address the servers started by this module listen on. */
     public static final String LOOPBACK_HOST = "127.0.0.1";
 
+    private static final System.Logger LOG = System.getLogger(Ports.class.getName());
+    private static final int PORT_ATTEMPTS = 3;
+
     private Ports() {}
+
+    /** Starts a server on a free loopback port, on a new port if another process took the first one, three times. */
+    static <T> T onFreePort(IntFunction<T> starter) {
+        PortTakenException lastFailure = null;
+        for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+            try {
+                return starter.apply(freeLoopbackPort());
+            } catch (PortTakenException e) {
+                LOG.log(System.Logger.Level.WARNING, e.summary() + "; trying another port");
+                lastFailure = e;
+            }
+        }
+        throw lastFailure;
+    }
 
     /**
      * Returns a TCP port that was free on the loopback interface a moment ago.

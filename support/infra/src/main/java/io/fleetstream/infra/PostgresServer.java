@@ -53,7 +53,6 @@ public final class PostgresServer implements AutoCloseable {
 
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final int PORT_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final Path pgData;
@@ -91,16 +90,7 @@ public final class PostgresServer implements AutoCloseable {
      * As {@link #start(Path)}; without a shutdown hook of its own for an owner that stops the server itself on exit.
      */
     static PostgresServer start(Path dataDir, boolean shutdownHook) {
-        RuntimeException lastFailure = null;
-        for (int attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
-            try {
-                return start(dataDir, Ports.freeLoopbackPort(), true, shutdownHook);
-            } catch (PortTakenException e) {
-                LOG.log(Level.WARNING, e.summary() + "; trying another port");
-                lastFailure = e;
-            }
-        }
-        throw lastFailure;
+        return Ports.onFreePort(port -> start(dataDir, port, true, shutdownHook));
     }
 
     /** Starts PostgreSQL on the given loopback port, reusing the data in {@code dataDir} if there is any. */
