@@ -78,8 +78,8 @@ final class TelemetryFixture {
         update(
                 "INSERT INTO telemetry.alerts (alert_id, device_id, device_type, rule_id, rule_name, severity, metric,"
                         + " aggregation, window_size_seconds, raised_at, raise_value, raise_threshold, cleared_at,"
-                        + " clear_value, clear_threshold) VALUES (?, ?, 'thermostat', ?, 'rule ' || ?, ?, 'temp', 'AVG',"
-                        + " 60, ?, 81.5, 80.0, ?, ?, ?)",
+                        + " clear_value, clear_threshold)"
+                        + " VALUES (?, ?, 'thermostat', ?, 'rule ' || ?, ?, 'temp', 'AVG', 60, ?, 81.5, 80.0, ?, ?, ?)",
                 alertId,
                 deviceId,
                 ruleId,

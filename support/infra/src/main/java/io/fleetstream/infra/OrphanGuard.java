@@ -24,7 +24,8 @@ public final class OrphanGuard {
             + " do sleep 1; done;"
             + " if ! kill -0 \"$1\" 2>/dev/null && kill -0 \"$2\" 2>/dev/null; then"
             + " kill -\"$3\" \"$2\"; waited=0;"
-            + " while [ \"$waited\" -lt \"$4\" ] && kill -0 \"$2\" 2>/dev/null; do sleep 1; waited=$((waited + 1)); done;"
+            + " while [ \"$waited\" -lt \"$4\" ] && kill -0 \"$2\" 2>/dev/null;"
+            + " do sleep 1; waited=$((waited + 1)); done;"
             + " if kill -0 \"$2\" 2>/dev/null; then kill -KILL \"$2\"; fi; fi";
 
     private OrphanGuard() {}

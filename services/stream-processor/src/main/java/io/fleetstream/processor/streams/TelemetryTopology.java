@@ -24,11 +24,11 @@ import java.time.Duration;
  * production runs.
  *
  * <pre>
- * fleet.telemetry.raw ──────▶ reading-enricher ─┬──▶ fleet.telemetry.enriched
- *                                               ├──▶ aggregator ─┬──▶ fleet.telemetry.agg.&lt;size&gt;
- * fleet.registry.devices ───▶ device-table ─────┤                └──▶ alert-evaluator ──▶ fleet.alerts
- *                                               └──▶ fleet.dlq.stream-processor
- * fleet.registry.alert-rules ──▶ alert-rules-updater ──▶ global store alert-rules (read by alert-evaluator)
+ * fleet.telemetry.raw -------> reading-enricher -+--> fleet.telemetry.enriched
+ *                                                +--> aggregator ---+--> fleet.telemetry.agg.*
+ * fleet.registry.devices ----> device-table -----+                  +--> alert-evaluator --> fleet.alerts
+ *                                                +--> fleet.dlq.stream-processor
+ * fleet.registry.alert-rules --> alert-rules-updater --> global store alert-rules (read by alert-evaluator)
  * </pre>
  *
  * Readings and devices share one sub-topology (they share the device and pending stores), so Kafka Streams assigns the
