@@ -82,6 +82,7 @@ public final class DemoReplay {
     private final BeijingDataset dataset;
     private final DemoOptions options;
     private final PrintStream out;
+    private final RoundListener roundListener;
     private final ObjectMapper mapper;
     private final JsonHttp http;
 
@@ -93,10 +94,24 @@ public final class DemoReplay {
     private final AtomicLong metricValuesAccepted = new AtomicLong();
 
     public DemoReplay(LocalStack stack, BeijingDataset dataset, DemoOptions options, PrintStream out) {
+        this(stack, dataset, options, out, (round, roundEnd) -> {});
+    }
+
+    /**
+     * A replay that calls {@code roundListener} after each acknowledged round, before the next one is sent; fault
+     * tests use it to kill and restart services at known points of the replay.
+     */
+    public DemoReplay(
+            LocalStack stack,
+            BeijingDataset dataset,
+            DemoOptions options,
+            PrintStream out,
+            RoundListener roundListener) {
         this.stack = stack;
         this.dataset = dataset;
         this.options = options;
         this.out = out;
+        this.roundListener = roundListener;
         this.mapper = new ObjectMapper();
         this.http = new JsonHttp(mapper);
     }
@@ -119,6 +134,20 @@ public final class DemoReplay {
                         windowSizes),
                 ServiceName.TELEMETRY_SINK,
                 Map.of("fleetstream.aggregation.window-sizes", windowSizes));
+    }
+
+    /** Told about each round of the replay once the gateway has acknowledged every request of it. */
+    @FunctionalInterface
+    public interface RoundListener {
+
+        /**
+         * Runs on the replay's thread between two rounds: the replay waits for it to return, and an exception it
+         * throws ends the replay.
+         *
+         * @param round number of the round just acknowledged, from 1
+         * @param roundEnd end (exclusive) of the hours the round covered
+         */
+        void roundAcknowledged(int round, Instant roundEnd);
     }
 
     /** The JSON mapper used for requests and for the summary line. */
@@ -287,6 +316,7 @@ public final class DemoReplay {
                     TimeUnit.MILLISECONDS);
             OptionalLong first = earliestPending(readers, to);
             long roundStart = from != Long.MIN_VALUE ? from : first.orElse(0);
+            int round = 0;
             for (OptionalLong next = first; next.isPresent(); next = earliestPending(readers, to)) {
                 if (next.getAsLong() >= roundStart + batchMillis) {
                     // A stretch without rows at all (only possible with a --from before the data): skip it.
@@ -316,6 +346,8 @@ public final class DemoReplay {
                 } catch (CompletionException e) {
                     throw JsonHttp.unwrap(e);
                 }
+                round++;
+                roundListener.roundAcknowledged(round, Instant.ofEpochMilli(roundEnd));
                 roundStart = roundEnd;
             }
         } finally {

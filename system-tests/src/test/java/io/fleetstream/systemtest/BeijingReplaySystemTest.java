@@ -10,6 +10,8 @@ import io.fleetstream.stack.LocalStack;
 import io.fleetstream.stack.ServiceName;
 import io.fleetstream.systemtest.CsvSlice.Episode;
 import io.fleetstream.systemtest.CsvSlice.Key;
+import io.fleetstream.systemtest.WinterSlice.StoredAlert;
+import io.fleetstream.systemtest.WinterSlice.StoredValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,20 +26,29 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.fleetstream.systemtest.WinterSlice.DEVICE_IDS;
+import static io.fleetstream.systemtest.WinterSlice.FROM;
+import static io.fleetstream.systemtest.WinterSlice.FROM_INSTANT;
+import static io.fleetstream.systemtest.WinterSlice.STATIONS;
+import static io.fleetstream.systemtest.WinterSlice.TO;
+import static io.fleetstream.systemtest.WinterSlice.TO_INSTANT;
+import static io.fleetstream.systemtest.WinterSlice.instant;
+import static io.fleetstream.systemtest.WinterSlice.normalised;
+import static io.fleetstream.systemtest.WinterSlice.storedAlerts;
+import static io.fleetstream.systemtest.WinterSlice.storedValues;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Runs the demo replay on two stations over two winter months (December 2015 and January 2016, 2,976 rows with
@@ -46,15 +57,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BeijingReplaySystemTest {
-
-    private static final List<String> STATIONS = List.of("Dongsi", "Changping");
-    private static final String FROM = "2015-12-01";
-    private static final String TO = "2016-02-01";
-    /** Beijing midnight of FROM and TO, spelled out so that the test does not lean on DemoOptions for them. */
-    private static final Instant FROM_INSTANT = Instant.parse("2015-11-30T16:00:00Z");
-
-    private static final Instant TO_INSTANT = Instant.parse("2016-01-31T16:00:00Z");
-    private static final List<String> DEVICE_IDS = List.of("dongsi", "changping");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private LocalStack stack;
@@ -93,22 +95,11 @@ class BeijingReplaySystemTest {
 
     @Test
     void storesEveryMetricValueExactlyOnceWithItsValue() throws SQLException {
+        List<StoredValue> rows = storedValues(stack);
         Map<Key, Double> stored = new HashMap<>();
-        long rows = 0;
-        try (Connection db = connect();
-                PreparedStatement query = db.prepareStatement(
-                        "SELECT device_id, metric, ts, value FROM telemetry.readings WHERE device_id = ANY (?)")) {
-            query.setArray(1, db.createArrayOf("text", DEVICE_IDS.toArray()));
-            try (ResultSet row = query.executeQuery()) {
-                while (row.next()) {
-                    rows++;
-                    stored.put(
-                            new Key(row.getString(1), row.getString(2), instant(row, 3)), normalised(row.getDouble(4)));
-                }
-            }
-        }
+        rows.forEach(row -> stored.put(row.key(), row.value()));
 
-        assertThat(rows).isEqualTo(expected.values.size());
+        assertThat(rows).hasSize(expected.values.size());
         assertThat(stored).isEqualTo(normalised(expected.values));
     }
 
@@ -192,29 +183,12 @@ class BeijingReplaySystemTest {
 
     @Test
     void raisesAndClearsAlertsAsHysteresisOnHourlyPm25Says() throws SQLException {
-        List<Episode> stored = new ArrayList<>();
-        List<String> alertIds = new ArrayList<>();
-        try (Connection db = connect();
-                PreparedStatement query = db.prepareStatement("SELECT alert_id, device_id, raised_at, raise_value,"
-                        + " cleared_at, clear_value, rule_name, metric, severity FROM telemetry.alerts"
-                        + " WHERE device_id = ANY (?) ORDER BY device_id, raised_at")) {
-            query.setArray(1, db.createArrayOf("text", DEVICE_IDS.toArray()));
-            try (ResultSet row = query.executeQuery()) {
-                while (row.next()) {
-                    alertIds.add(row.getString(1));
-                    Object clearValue = row.getObject(6);
-                    stored.add(new Episode(
-                            row.getString(2),
-                            instant(row, 3),
-                            row.getDouble(4),
-                            row.getObject(5) == null ? null : instant(row, 5),
-                            clearValue == null ? null : ((Number) clearValue).doubleValue()));
-                    assertThat(row.getString(7)).isEqualTo(DemoReplay.RULE_NAME);
-                    assertThat(row.getString(8)).isEqualTo("PM2.5");
-                    assertThat(row.getString(9)).isEqualTo("CRITICAL");
-                }
-            }
-        }
+        List<StoredAlert> alerts = storedAlerts(stack);
+        List<Episode> stored = alerts.stream().map(StoredAlert::episode).toList();
+        List<String> alertIds = alerts.stream().map(StoredAlert::alertId).toList();
+        assertThat(alerts)
+                .extracting(StoredAlert::ruleName, StoredAlert::metric, StoredAlert::severity)
+                .containsOnly(tuple(DemoReplay.RULE_NAME, "PM2.5", "CRITICAL"));
 
         assertThat(stored).containsExactlyElementsOf(expectedEpisodes());
         assertThat(alertIds).doesNotContainNull().doesNotHaveDuplicates();
@@ -280,33 +254,11 @@ class BeijingReplaySystemTest {
         assertThat(result.deadLettered()).isIn(null, 0L);
     }
 
-    /** Expected episodes of both stations, ordered by device id and then raise time, as the queries order them. */
     private List<Episode> expectedEpisodes() {
-        List<Episode> all = new ArrayList<>();
-        DEVICE_IDS.stream()
-                .sorted()
-                .forEach(deviceId -> all.addAll(
-                        expected.episodes(deviceId, DemoReplay.RAISE_THRESHOLD, DemoReplay.CLEAR_THRESHOLD)));
-        return all;
+        return WinterSlice.expectedEpisodes(expected, DemoReplay.RAISE_THRESHOLD, DemoReplay.CLEAR_THRESHOLD);
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(
-                stack.jdbcUrl(), stack.postgres().username(), stack.postgres().password());
-    }
-
-    private static Instant instant(ResultSet row, int column) throws SQLException {
-        return row.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    /** Folds -0.0 into 0.0, which compare equal as numbers but not as boxed doubles. */
-    private static double normalised(double value) {
-        return value + 0.0;
-    }
-
-    private static Map<Key, Double> normalised(Map<Key, Double> values) {
-        Map<Key, Double> result = new HashMap<>();
-        values.forEach((key, value) -> result.put(key, normalised(value)));
-        return result;
+        return WinterSlice.connect(stack);
     }
 }

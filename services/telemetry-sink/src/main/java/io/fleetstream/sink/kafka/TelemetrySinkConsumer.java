@@ -57,6 +57,7 @@ public class TelemetrySinkConsumer {
     private final SinkSettings settings;
     private final KafkaSettings kafka;
     private final String bootstrapServers;
+    private final List<Duration> windowSizes;
     private final SinkRecordDecoder decoder;
     private final TelemetryWriter writer;
     private final SinkMetrics metrics;
@@ -81,7 +82,8 @@ public class TelemetrySinkConsumer {
         this.settings = settings;
         this.kafka = kafka;
         this.bootstrapServers = bootstrapServers;
-        this.decoder = new SinkRecordDecoder(aggregation.windowDurations());
+        this.windowSizes = aggregation.windowDurations();
+        this.decoder = new SinkRecordDecoder(windowSizes);
         this.writer = writer;
         this.metrics = metrics;
         this.status = status;
@@ -167,14 +169,11 @@ public class TelemetrySinkConsumer {
         }
         Set<String> wanted = new java.util.HashSet<>(decoder.topics());
         wanted.add(Topics.DEAD_LETTER_SINK);
-        var specs = Topics.catalogue(kafka.partitions(), List.of()).stream()
+        // Every spec, the aggregate topics included, comes from the catalogue: the sink usually starts first and
+        // creates them, and a topic created with broker defaults would delete replayed history by its event time.
+        List<Topics.TopicSpec> specs = Topics.catalogue(kafka.partitions(), windowSizes).stream()
                 .filter(spec -> wanted.contains(spec.name()))
-                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
-        for (String topic : decoder.topics()) {
-            if (topic.startsWith(Topics.AGGREGATES_PREFIX)) {
-                specs.add(new Topics.TopicSpec(topic, kafka.partitions(), Map.of()));
-            }
-        }
+                .toList();
         Set<String> created = TopicProvisioner.ensure(bootstrapServers, specs);
         if (!created.isEmpty()) {
             Log.infof("created topics %s", created);
