@@ -302,9 +302,11 @@ public final class LocalStack implements AutoCloseable {
                     .toAbsolutePath()
                     .normalize();
             checkJars(root);
-            for (ServiceName name : ServiceName.START_ORDER) {
+            List<Integer> free = freePorts ? Ports.freeLoopbackPorts(ServiceName.START_ORDER.size()) : List.of();
+            for (int i = 0; i < ServiceName.START_ORDER.size(); i++) {
+                ServiceName name = ServiceName.START_ORDER.get(i);
                 if (!ports.containsKey(name)) {
-                    ports.put(name, freePorts ? Ports.freeLoopbackPort() : name.defaultPort());
+                    ports.put(name, freePorts ? free.get(i) : name.defaultPort());
                 }
             }
             checkPortsFree();

@@ -42,6 +42,7 @@ public final class ServiceProcess {
     private final Map<String, String> systemProperties;
     private final Path workingDirectory;
     private final Path logFile;
+    private long logStartOffset;
     private final Duration readyTimeout;
     private final Duration stopTimeout;
     private final HttpClient http;
@@ -160,6 +161,7 @@ public final class ServiceProcess {
             Files.createDirectories(logFile.getParent());
             appendToLog(
                     "local-stack: starting " + name.moduleName() + " on port " + port + " at " + LocalDateTime.now());
+            logStartOffset = Files.size(logFile);
             ProcessBuilder builder = new ProcessBuilder(command())
                     .directory(workingDirectory.toFile())
                     .redirectErrorStream(true)
@@ -171,6 +173,19 @@ public final class ServiceProcess {
             throw new UncheckedIOException("Could not start " + name.moduleName() + " from " + jar, e);
         }
         guard = OrphanGuard.watch(process.pid(), "TERM", stopTimeout);
+    }
+
+    /** Whether this run of the process has logged that it listens on its port, as Quarkus does once bound. */
+    private boolean hasLoggedListening() {
+        try (var channel = Files.newByteChannel(logFile)) {
+            channel.position(logStartOffset);
+            String written = new String(
+                    java.nio.channels.Channels.newInputStream(channel).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return written.contains("Listening on: http://127.0.0.1:" + port);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Polls the readiness endpoint until it answers 200, the process dies or the ready timeout passes. */
@@ -197,7 +212,9 @@ public final class ServiceProcess {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 lastStatus = response.statusCode();
-                if (lastStatus == 200) {
+                // Another process answering on this port (a port handed out twice) must not count as this service
+                // being ready: Quarkus logs the address it listens on once it has bound it.
+                if (lastStatus == 200 && hasLoggedListening()) {
                     return;
                 }
                 lastError = "status " + lastStatus + ": " + abbreviate(response.body());

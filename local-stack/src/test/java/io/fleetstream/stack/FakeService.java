@@ -40,7 +40,8 @@ public final class FakeService {
             answer(exchange, body.toString());
         });
         server.start();
-        System.out.println("fake service listening on " + host + ":" + port);
+        // The same words Quarkus logs once it has bound its port; LocalStack waits for them.
+        System.out.println("fake service Listening on: http://" + host + ":" + port);
     }
 
     private static void answer(com.sun.net.httpserver.HttpExchange exchange, String body) throws IOException {

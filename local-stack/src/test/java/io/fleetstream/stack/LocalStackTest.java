@@ -69,7 +69,7 @@ class LocalStackTest {
                 assertThat(stack.service(name).logFile())
                         .isEqualTo(stack.workDir().resolve("logs").resolve(name.moduleName() + ".log"))
                         .content()
-                        .contains("fake service listening");
+                        .contains("fake service Listening on: http://127.0.0.1:");
             }
             assertThat(configs.get(ServiceName.STREAM_PROCESSOR))
                     .containsEntry("quarkus.kafka-streams.bootstrap-servers", bootstrap)

@@ -205,7 +205,7 @@ class CrashRecoverySystemTest {
         assertThat(differences(stored, normalised(expected.values)))
                 .as("metric values not stored exactly once with their value")
                 .isEmpty();
-        assertThat(rows).isEqualTo(expected.values.size());
+        assertThat(rows).hasSize(expected.values.size());
     }
 
     @Test

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -36,6 +38,31 @@ public final class Ports {
             }
         }
         throw lastFailure;
+    }
+
+    /**
+     * Returns {@code count} distinct TCP ports that were free on the loopback interface a moment ago. The probe sockets
+     * stay open until all are chosen: Linux readily hands the same port to consecutive {@code bind(0)} calls once the
+     * previous socket is closed, so picking one port at a time can give two servers the same port.
+     */
+    public static List<Integer> freeLoopbackPorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not find " + count + " free TCP ports on the loopback interface", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // A probe socket that cannot be closed changes nothing about the ports already chosen.
+                }
+            }
+        }
     }
 
     /**
