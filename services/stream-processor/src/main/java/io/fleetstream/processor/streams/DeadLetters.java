@@ -6,6 +6,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,6 +26,25 @@ final class DeadLetters {
     DeadLetters(ProcessorContext<Object, Object> context, ProcessorMetrics metrics) {
         this.context = context;
         this.metrics = metrics;
+    }
+
+    /** Dead-letters a record as it was read from {@code source}, keeping its key, value and headers. */
+    void send(
+            Record<byte[], byte[]> record,
+            RecordMetadata source,
+            DeadLetterReason reason,
+            String detail,
+            Throwable error) {
+        send(
+                record.key(),
+                record.value(),
+                record.headers(),
+                reason,
+                detail,
+                source.topic(),
+                source.partition(),
+                source.offset(),
+                error);
     }
 
     /**

@@ -64,16 +64,7 @@ final class DeviceTableProcessor implements Processor<byte[], byte[], Object, Ob
         try {
             device = deviceSerde.decode(record.value());
         } catch (SerializationException e) {
-            deadLetters.send(
-                    record.key(),
-                    record.value(),
-                    record.headers(),
-                    DeadLetterReason.UNDECODABLE,
-                    e.getMessage(),
-                    source.topic(),
-                    source.partition(),
-                    source.offset(),
-                    e);
+            deadLetters.send(record, source, DeadLetterReason.UNDECODABLE, e.getMessage(), e);
             return;
         }
         if (!key.equals(device.getDeviceId())) {
@@ -96,15 +87,6 @@ final class DeviceTableProcessor implements Processor<byte[], byte[], Object, Ob
     }
 
     private void refuse(Record<byte[], byte[]> record, RecordMetadata source, DeadLetterReason reason, String detail) {
-        deadLetters.send(
-                record.key(),
-                record.value(),
-                record.headers(),
-                reason,
-                detail,
-                source.topic(),
-                source.partition(),
-                source.offset(),
-                null);
+        deadLetters.send(record, source, reason, detail, null);
     }
 }

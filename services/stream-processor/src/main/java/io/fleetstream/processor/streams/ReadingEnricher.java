@@ -127,16 +127,7 @@ final class ReadingEnricher implements Processor<byte[], byte[], Object, Object>
             DeadLetterReason reason,
             String detail,
             Throwable error) {
-        deadLetters.send(
-                record.key(),
-                record.value(),
-                record.headers(),
-                reason,
-                detail,
-                source.topic(),
-                source.partition(),
-                source.offset(),
-                error);
+        deadLetters.send(record, source, reason, detail, error);
     }
 
     private static String invalidValue(Map<String, Double> metrics) {
