@@ -150,13 +150,6 @@ class CrashRecoverySystemTest {
     }
 
     @Test
-    void sliceHasTheEpisodesThisTestIsAbout() {
-        assertThat(expected.values).hasSize(32_601);
-        assertThat(expected.episodes("dongsi", 300, 200)).hasSize(13);
-        assertThat(expected.episodes("changping", 300, 200)).hasSize(8);
-    }
-
-    @Test
     void killedEachServiceMidReplayAndReplacedIt() {
         assertThat(crasher.rounds)
                 .containsExactlyElementsOf(
