@@ -15,7 +15,8 @@ public final class Contract {
             AlertEvent.class,
             Device.class,
             DeviceCredential.class,
-            AlertRule.class);
+            AlertRule.class,
+            OperatorKey.class);
 
     private Contract() {}
 }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * The one catalogue of Kafka topic names. Downstream teams consume these topics, so a name here is a public contract:
  * rename only with a migration plan. Every topic is keyed by device id, except the rule changelog (keyed by rule id)
- * and the credential changelog (keyed by credential id).
+ * the credential changelog (keyed by credential id) and the operator key changelog (keyed by key id).
  */
 public final class Topics {
 
@@ -36,6 +36,9 @@ public final class Topics {
 
     /** Compacted alert rule changelog; value {@link AlertRule}, tombstone = deleted. */
     public static final String REGISTRY_ALERT_RULES = "fleet.registry.alert-rules";
+
+    /** Compacted operator API key changelog; value {@link OperatorKey}, tombstone = deleted. */
+    public static final String REGISTRY_OPERATOR_KEYS = "fleet.registry.operator-keys";
 
     /** Prefix of the dead-letter topics, one per processing stage. */
     public static final String DEAD_LETTER_PREFIX = "fleet.dlq.";
@@ -76,6 +79,7 @@ public final class Topics {
         specs.add(TopicSpec.compacted(REGISTRY_DEVICES, partitions));
         specs.add(TopicSpec.compacted(REGISTRY_CREDENTIALS, partitions));
         specs.add(TopicSpec.compacted(REGISTRY_ALERT_RULES, 1));
+        specs.add(TopicSpec.compacted(REGISTRY_OPERATOR_KEYS, 1));
         specs.add(TopicSpec.stream(DEAD_LETTER_STREAMS, 1));
         specs.add(TopicSpec.stream(DEAD_LETTER_SINK, 1));
         return List.copyOf(specs);
