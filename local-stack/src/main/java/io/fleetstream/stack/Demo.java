@@ -54,6 +54,10 @@ public final class Demo {
                 return 0;
             }
             System.out.println();
+            System.out.println("The registry and the query API want an operator key. This run's admin key (valid until"
+                    + " the stack stops; it is printed only here, never logged):");
+            System.out.println("    curl -H 'Authorization: Bearer " + stack.adminKey() + "' "
+                    + stack.baseUri(ServiceName.QUERY_API).resolve("/v1/alerts"));
             System.out.println("Fleetstream keeps running (work directory " + stack.workDir() + "). Press Ctrl-C to"
                     + " stop it.");
             Thread.currentThread().join();

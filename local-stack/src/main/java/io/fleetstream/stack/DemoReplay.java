@@ -193,13 +193,13 @@ public final class DemoReplay {
             device.put("name", station);
             device.put("type", BeijingDataset.DEVICE_TYPE);
             device.put("labels", BeijingDataset.DEVICE_LABELS);
-            http.exchange(http.jsonRequest("POST", registry.resolve("/v1/devices"), device, Optional.empty()), 201);
+            http.exchange(http.jsonRequest("POST", registry.resolve("/v1/devices"), device, operatorKey()), 201);
             JsonNode credential = http.exchange(
                     http.jsonRequest(
                             "POST",
                             registry.resolve("/v1/devices/" + deviceId + "/credentials"),
                             Map.of(),
-                            Optional.empty()),
+                            operatorKey()),
                     201);
             String token = credential.path("token").asText("");
             if (token.isEmpty()) {
@@ -229,7 +229,7 @@ public final class DemoReplay {
                         "POST",
                         stack.baseUri(ServiceName.DEVICE_REGISTRY).resolve("/v1/alert-rules"),
                         rule,
-                        Optional.empty()),
+                        operatorKey()),
                 201);
         String ruleId = created.path("ruleId").asText("");
         if (ruleId.isEmpty()) {
@@ -449,7 +449,7 @@ public final class DemoReplay {
         Stored last = null;
         while (true) {
             long asked = System.nanoTime();
-            JsonNode stats = http.getJson(statsUri);
+            JsonNode stats = http.getJson(statsUri, operatorKey());
             Stored now = Stored.of(stats);
             long tick = System.nanoTime();
             // /v1/stats counts whole tables, which takes seconds once millions of rows are stored. Pausing three times
@@ -595,6 +595,11 @@ public final class DemoReplay {
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** The demo acts as the stack's bootstrap administrator towards the registry and the query API. */
+    private Optional<String> operatorKey() {
+        return Optional.of(stack.adminKey());
+    }
 
     private long fromMillis() {
         return options.fromInstant().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);

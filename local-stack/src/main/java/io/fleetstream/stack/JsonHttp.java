@@ -71,15 +71,14 @@ final class JsonHttp {
         }
     }
 
-    /** {@code GET} of a JSON resource that must answer 200. */
-    JsonNode getJson(URI uri) {
-        return exchange(
-                HttpRequest.newBuilder(uri)
-                        .timeout(REQUEST_TIMEOUT)
-                        .header("Accept", "application/json")
-                        .GET()
-                        .build(),
-                200);
+    /** {@code GET} of a JSON resource that must answer 200, as the holder of {@code bearerToken} if present. */
+    JsonNode getJson(URI uri, Optional<String> bearerToken) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json")
+                .GET();
+        bearerToken.ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+        return exchange(builder.build(), 200);
     }
 
     /** {@code GET} of a text resource such as {@code /q/metrics}; any status other than 200 is a failure. */

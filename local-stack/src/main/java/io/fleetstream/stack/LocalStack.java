@@ -39,12 +39,16 @@ public final class LocalStack implements AutoCloseable {
     /** Default work directory, relative to the repository root (listed in .gitignore). */
     public static final String DEFAULT_WORK_DIR = ".fleetstream";
 
+    /** Environment variable for the registry's {@code fleetstream.registry.bootstrap-admin-key}. */
+    static final String BOOTSTRAP_ADMIN_KEY_VARIABLE = "FLEETSTREAM_REGISTRY_BOOTSTRAP_ADMIN_KEY";
+
     private static final List<String> DATA_DIRECTORIES = List.of("kafka", "postgres", "state", "services");
 
     private final Path repoRoot;
     private final Path workDir;
     private final PrintStream out;
     private final Map<ServiceName, ServiceProcess> services = new EnumMap<>(ServiceName.class);
+    private final String adminKey = OperatorKeys.generate();
     private PostgresServer postgres;
     private KafkaBroker kafka;
     private Thread shutdownHook;
@@ -78,6 +82,14 @@ public final class LocalStack implements AutoCloseable {
 
     public PostgresServer postgres() {
         return postgres;
+    }
+
+    /**
+     * The operator API key with the admin role that this stack bootstraps the registry with. It is new for every
+     * stack, so it is only as secret as the machine the stack runs on.
+     */
+    public String adminKey() {
+        return adminKey;
     }
 
     /** The JDBC URL of the {@value #DATABASE} database. */
@@ -157,6 +169,7 @@ public final class LocalStack implements AutoCloseable {
                     builder.ports.get(name),
                     builder.heaps.getOrDefault(name, name.defaultHeap()),
                     configuration(name, builder),
+                    secrets(name),
                     workDir.resolve("services").resolve(name.moduleName()),
                     logDir().resolve(name.moduleName() + ".log"),
                     builder.readyTimeout,
@@ -198,6 +211,14 @@ public final class LocalStack implements AutoCloseable {
         }
         config.putAll(builder.overrides.getOrDefault(name, Map.of()));
         return config;
+    }
+
+    /** Secret configuration, passed in the environment (Quarkus maps {@code A_B_C} to {@code a.b.c}). */
+    private Map<String, String> secrets(ServiceName name) {
+        if (name == ServiceName.DEVICE_REGISTRY) {
+            return Map.of(BOOTSTRAP_ADMIN_KEY_VARIABLE, adminKey);
+        }
+        return Map.of();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One Fleetstream service running as its own JVM: {@code java -Xmx.. -D<config> -jar quarkus-run.jar}.
+ * One Fleetstream service running as its own JVM: {@code java -Xmx.. -D<config> -jar quarkus-run.jar}. Secrets travel
+ * in environment variables rather than on the command line, where any local user could read them.
  *
  * <p>Output goes to a log file that a restart appends to, so the story of a fault test stays in one place. Fault
  * tests use {@link #kill()} (SIGKILL, no shutdown at all) and {@link #restart()}.
@@ -40,6 +41,7 @@ public final class ServiceProcess {
     private final int port;
     private final String heap;
     private final Map<String, String> systemProperties;
+    private final Map<String, String> environment;
     private final Path workingDirectory;
     private final Path logFile;
     private long logStartOffset;
@@ -56,6 +58,7 @@ public final class ServiceProcess {
             int port,
             String heap,
             Map<String, String> systemProperties,
+            Map<String, String> environment,
             Path workingDirectory,
             Path logFile,
             Duration readyTimeout,
@@ -65,6 +68,7 @@ public final class ServiceProcess {
         this.port = port;
         this.heap = heap;
         this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(systemProperties));
+        this.environment = Map.copyOf(environment);
         this.workingDirectory = workingDirectory;
         this.logFile = logFile;
         this.readyTimeout = readyTimeout;
@@ -166,6 +170,7 @@ public final class ServiceProcess {
                     .directory(workingDirectory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
             builder.redirectInput(ProcessBuilder.Redirect.PIPE);
             process = builder.start();
             process.getOutputStream().close();

@@ -211,7 +211,11 @@ class BeijingReplaySystemTest {
                 String uri = "/v1/alerts?deviceId=" + deviceId + "&limit=5"
                         + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
                 HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(base.resolve(uri)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                        HttpRequest.newBuilder(base.resolve(uri))
+                                .header("Authorization", "Bearer " + stack.adminKey())
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode())
                         .as("GET %s: %s", uri, response.body())
                         .isEqualTo(200);
