@@ -92,20 +92,50 @@ public final class ReadingParser {
      *     time range
      */
     public ParseOutcome parse(byte[] body, Instant receivedAt) {
+        return parse(body, receivedAt, this::readReading);
+    }
+
+    /**
+     * Parses and validates a body sent to the ThingsBoard-compatible path: a flat object of metric name to number
+     * (dated {@code receivedAt}), an object {@code {"ts": ms, "values": {...}}}, or an array of such objects. The same
+     * rules apply as to {@link #parse}; only numbers are accepted as values, although ThingsBoard itself also takes
+     * strings, booleans and JSON.
+     */
+    public ParseOutcome parseThingsBoard(byte[] body, Instant receivedAt) {
+        return parse(body, receivedAt, this::readThingsBoardReading);
+    }
+
+    /** Reads one element of the body (the body itself when it is not an array) into a reading or errors. */
+    @FunctionalInterface
+    private interface ElementReader {
+        void read(
+                JsonParser parser,
+                JsonToken start,
+                int index,
+                Instant receivedAt,
+                List<FieldError> errors,
+                List<Reading> readings)
+                throws IOException;
+    }
+
+    private ParseOutcome parse(byte[] body, Instant receivedAt, ElementReader reader) {
         try (JsonParser parser = JSON.createParser(body)) {
-            return parse(parser, receivedAt);
+            return parse(parser, receivedAt, reader);
         } catch (StreamConstraintsException e) {
             return new ParseOutcome.Malformed("the body holds a number, name or string longer than the gateway "
                     + "parses, or nests deeper than it parses; shorten it");
         } catch (JsonProcessingException e) {
             return new ParseOutcome.Malformed(describe(e));
+        } catch (NumberFormatException e) {
+            // Jackson reports some numbers it cannot convert this way rather than as a processing exception.
+            return new ParseOutcome.Malformed("the body holds a number that cannot be read; write it in a plain range");
         } catch (IOException e) {
             // Reading from a byte array only fails on bad input, which Jackson reports as a processing exception.
             return new ParseOutcome.Malformed("the body could not be read as JSON: " + e.getMessage());
         }
     }
 
-    private ParseOutcome parse(JsonParser parser, Instant receivedAt) throws IOException {
+    private ParseOutcome parse(JsonParser parser, Instant receivedAt, ElementReader reader) throws IOException {
         JsonToken first = parser.nextToken();
         if (first == null) {
             return new ParseOutcome.Malformed("the body is empty; send one reading object or a JSON array of readings");
@@ -119,14 +149,14 @@ public final class ReadingParser {
                 if (count == rules.maxReadingsPerRequest()) {
                     return new ParseOutcome.TooManyReadings(rules.maxReadingsPerRequest());
                 }
-                readReading(parser, token, count++, receivedAt, errors, readings);
+                reader.read(parser, token, count++, receivedAt, errors, readings);
             }
             if (count == 0) {
                 errors.add(new FieldError(
                         null, "", "the array is empty; send at least one reading", RejectionReason.INVALID_SHAPE));
             }
         } else if (first == JsonToken.START_OBJECT) {
-            readReading(parser, first, count++, receivedAt, errors, readings);
+            reader.read(parser, first, count++, receivedAt, errors, readings);
         } else {
             parser.skipChildren();
             errors.add(new FieldError(
@@ -180,7 +210,7 @@ public final class ReadingParser {
             }
             switch (name) {
                 case TS -> ts = readTimestamp(parser, value, index, receivedAt, errors);
-                case METRICS -> metrics = readMetrics(parser, value, index, errors);
+                case METRICS -> metrics = readMetrics(parser, value, index, METRICS, Dialect.FLEETSTREAM, errors);
                 case MESSAGE_ID -> messageId = readMessageId(parser, value, index, errors);
                 case ATTRIBUTES -> attributes = readAttributes(parser, value, index, errors);
                 default -> {
@@ -311,31 +341,56 @@ public final class ReadingParser {
         return null;
     }
 
-    private Map<String, Double> readMetrics(JsonParser parser, JsonToken value, int index, List<FieldError> errors)
+    private Map<String, Double> readMetrics(
+            JsonParser parser, JsonToken value, int index, String field, Dialect dialect, List<FieldError> errors)
             throws IOException {
         if (value != JsonToken.START_OBJECT) {
             parser.skipChildren();
             errors.add(new FieldError(
                     index,
-                    METRICS,
-                    "metrics is " + kind(value) + "; send an object of metric name to number, such as "
+                    field,
+                    field + " is " + kind(value) + "; send an object of metric name to number, such as "
                             + "{\"temperature\": 21.5}",
                     RejectionReason.INVALID_METRICS));
             return null;
         }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        int count = 0;
-        boolean duplicates = false;
+        MetricCollector collector = new MetricCollector(index, field + ".", dialect);
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
-            JsonToken token = parser.nextToken();
+            collector.add(parser, name, parser.nextToken(), errors);
+        }
+        return collector.finish(field, field + " is empty", errors);
+    }
+
+    /** Whose conventions a body follows; decides the hints of value errors. */
+    private enum Dialect {
+        FLEETSTREAM,
+        THINGSBOARD
+    }
+
+    /** Collects the metrics of one reading, checking each name and value and the count. */
+    private final class MetricCollector {
+        private final int index;
+        private final String prefix;
+        private final Dialect dialect;
+        private final Map<String, Double> metrics = new LinkedHashMap<>();
+        private int count;
+        private boolean duplicates;
+
+        private MetricCollector(int index, String prefix, Dialect dialect) {
+            this.index = index;
+            this.prefix = prefix;
+            this.dialect = dialect;
+        }
+
+        private void add(JsonParser parser, String name, JsonToken token, List<FieldError> errors) throws IOException {
             count++;
-            String field = METRICS + "." + echo(name);
+            String field = prefix + echo(name);
             String nameProblem = metricNameProblem(name);
             if (nameProblem != null) {
                 errors.add(new FieldError(index, field, nameProblem, RejectionReason.INVALID_METRIC_NAME));
             }
-            Double number = readMetricValue(parser, token, index, field, errors);
+            Double number = readMetricValue(parser, token, index, field, dialect, errors);
             if (metrics.containsKey(name)) {
                 duplicates = true;
                 errors.add(new FieldError(
@@ -347,21 +402,112 @@ public final class ReadingParser {
                 metrics.put(name, number);
             }
         }
-        if (count == 0) {
-            errors.add(new FieldError(
-                    index,
-                    METRICS,
-                    "metrics is empty; send at least one metric, such as {\"temperature\": 21.5}",
-                    RejectionReason.INVALID_METRICS));
-        } else if (count > rules.maxMetricsPerReading()) {
-            errors.add(new FieldError(
-                    index,
-                    METRICS,
-                    "the reading has " + count + " metrics but at most " + rules.maxMetricsPerReading()
-                            + " are accepted per reading; split them across several readings with the same ts",
-                    RejectionReason.INVALID_METRICS));
+
+        /** Checks the count; returns the metrics, or null when a metric appeared twice. */
+        private Map<String, Double> finish(String field, String emptyText, List<FieldError> errors) {
+            if (count == 0) {
+                errors.add(new FieldError(
+                        index,
+                        field,
+                        emptyText + "; send at least one metric, such as {\"temperature\": 21.5}",
+                        RejectionReason.INVALID_METRICS));
+            } else if (count > rules.maxMetricsPerReading()) {
+                errors.add(new FieldError(
+                        index,
+                        field,
+                        "the reading has " + count + " metrics but at most " + rules.maxMetricsPerReading()
+                                + " are accepted per reading; split them across several readings with the same ts",
+                        RejectionReason.INVALID_METRICS));
+            }
+            return duplicates ? null : metrics;
         }
-        return duplicates ? null : metrics;
+    }
+
+    private void readThingsBoardReading(
+            JsonParser parser,
+            JsonToken start,
+            int index,
+            Instant receivedAt,
+            List<FieldError> errors,
+            List<Reading> readings)
+            throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            errors.add(new FieldError(
+                    index,
+                    "",
+                    "the entry is " + kind(start) + "; send an object of metric name to number, or {\"ts\": "
+                            + "<epoch ms>, \"values\": {...}}",
+                    RejectionReason.INVALID_SHAPE));
+            return;
+        }
+        int errorsBefore = errors.size();
+        // The form is known only at the end of the object ("values" may come last), so the errors of each form are
+        // kept apart until then.
+        List<FieldError> flatErrors = new ArrayList<>();
+        List<FieldError> tsErrors = new ArrayList<>();
+        List<String> flatNames = new ArrayList<>();
+        MetricCollector flat = new MetricCollector(index, "", Dialect.THINGSBOARD);
+        Map<String, Double> values = null;
+        Instant ts = receivedAt;
+        boolean sawTs = false;
+        boolean sawValues = false;
+        Set<String> seen = new HashSet<>(8);
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (!seen.add(name)) {
+                parser.skipChildren();
+                errors.add(new FieldError(
+                        index,
+                        echo(name),
+                        "the field appears more than once; send it once",
+                        switch (name) {
+                            case TS -> RejectionReason.INVALID_TIMESTAMP;
+                            case "values" -> RejectionReason.INVALID_METRICS;
+                            default -> RejectionReason.INVALID_METRIC_NAME;
+                        }));
+                continue;
+            }
+            if (TS.equals(name)) {
+                sawTs = true;
+                ts = readTimestamp(parser, value, index, receivedAt, tsErrors);
+            } else if ("values".equals(name)) {
+                sawValues = true;
+                values = readMetrics(parser, value, index, "values", Dialect.THINGSBOARD, errors);
+            } else {
+                flatNames.add(name);
+                flat.add(parser, name, value, flatErrors);
+            }
+        }
+        Map<String, Double> metrics;
+        if (sawValues) {
+            errors.addAll(tsErrors);
+            for (String name : flatNames) {
+                errors.add(new FieldError(
+                        index,
+                        echo(name),
+                        "unknown field; an entry with values has only the fields ts and values: move the metric "
+                                + "into values",
+                        RejectionReason.UNKNOWN_FIELD));
+            }
+            metrics = values;
+        } else {
+            if (sawTs) {
+                errors.add(new FieldError(
+                        index,
+                        TS,
+                        "ts comes with values: send {\"ts\": <epoch ms>, \"values\": {\"temperature\": 21.5}}, "
+                                + "or send the metrics alone to use the time of receipt",
+                        RejectionReason.INVALID_SHAPE));
+                ts = receivedAt;
+            }
+            errors.addAll(flatErrors);
+            metrics = flat.finish("", "the entry has no metrics", errors);
+        }
+        if (errors.size() == errorsBefore) {
+            readings.add(new Reading(ts, null, metrics, Map.of()));
+        }
     }
 
     private static String metricNameProblem(String name) {
@@ -390,7 +536,8 @@ public final class ReadingParser {
     }
 
     private static Double readMetricValue(
-            JsonParser parser, JsonToken token, int index, String field, List<FieldError> errors) throws IOException {
+            JsonParser parser, JsonToken token, int index, String field, Dialect dialect, List<FieldError> errors)
+            throws IOException {
         String problem;
         switch (token) {
             case VALUE_NUMBER_INT -> {
@@ -417,7 +564,19 @@ public final class ReadingParser {
                             ? "NaN is not a number; omit the metric when there is no value"
                             : "infinity is not a finite number; send a finite value or omit the metric";
                 } else {
-                    BigDecimal decimal = parser.getDecimalValue();
+                    BigDecimal decimal;
+                    try {
+                        decimal = parser.getDecimalValue();
+                    } catch (NumberFormatException e) {
+                        // An exponent beyond what BigDecimal can represent, such as 1e9999999999.
+                        errors.add(new FieldError(
+                                index,
+                                field,
+                                "the value's exponent is far beyond the range of a double (about 1.8e308); send a "
+                                        + "number in a plain range",
+                                RejectionReason.INVALID_METRIC_VALUE));
+                        return null;
+                    }
                     double number = decimal.doubleValue();
                     if (Double.isInfinite(number)) {
                         problem = "the value is beyond the range of a double (about 1.8e308); send a smaller number";
@@ -444,6 +603,9 @@ public final class ReadingParser {
                 problem = "the value is " + kind(token) + "; metric values must be JSON numbers: flatten nested "
                         + "values into separate metrics such as position.lat and position.lon";
             }
+        }
+        if (dialect == Dialect.THINGSBOARD && !token.isNumeric()) {
+            problem += " (only numbers are stored here; ThingsBoard's string, boolean and JSON values are not)";
         }
         errors.add(new FieldError(index, field, problem, RejectionReason.INVALID_METRIC_VALUE));
         return null;
@@ -474,11 +636,15 @@ public final class ReadingParser {
                     + " characters, or omit it";
         } else {
             String id = parser.getText();
-            if (!id.isEmpty() && id.length() <= ReadingRules.MAX_MESSAGE_ID_LENGTH) {
+            if (hasUnpairedSurrogate(id)) {
+                problem = "messageId holds an unpaired UTF-16 surrogate escape (\\ud800 to \\udfff), which is not "
+                        + "text; send valid Unicode";
+            } else if (!id.isEmpty() && id.length() <= ReadingRules.MAX_MESSAGE_ID_LENGTH) {
                 return id;
+            } else {
+                problem = "messageId has " + id.length() + " characters; send 1 to "
+                        + ReadingRules.MAX_MESSAGE_ID_LENGTH + " characters, or omit it";
             }
-            problem = "messageId has " + id.length() + " characters; send 1 to " + ReadingRules.MAX_MESSAGE_ID_LENGTH
-                    + " characters, or omit it";
         }
         errors.add(new FieldError(index, MESSAGE_ID, problem, RejectionReason.INVALID_MESSAGE_ID));
         return null;
@@ -505,7 +671,15 @@ public final class ReadingParser {
             JsonToken token = parser.nextToken();
             String field = ATTRIBUTES + "." + echo(name);
             if (token == JsonToken.VALUE_STRING) {
-                if (attributes.put(name, parser.getText()) != null) {
+                String text = parser.getText();
+                if (hasUnpairedSurrogate(name) || hasUnpairedSurrogate(text)) {
+                    errors.add(new FieldError(
+                            index,
+                            field,
+                            "the attribute holds an unpaired UTF-16 surrogate escape (\\ud800 to \\udfff), which "
+                                    + "is not text; send valid Unicode",
+                            RejectionReason.INVALID_ATTRIBUTES));
+                } else if (attributes.put(name, text) != null) {
                     errors.add(new FieldError(
                             index,
                             field,
@@ -547,6 +721,19 @@ public final class ReadingParser {
             case VALUE_NULL -> "null";
             default -> "not a JSON value";
         };
+    }
+
+    /** Whether {@code text} has a surrogate escape without its pair, which UTF-8 cannot encode. */
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDigits(String text) {

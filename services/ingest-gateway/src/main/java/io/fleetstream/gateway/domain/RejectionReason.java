@@ -1,8 +1,9 @@
 package io.fleetstream.gateway.domain;
 
 /**
- * Why readings were refused. The {@link #tag()} is the {@code reason} label of the readings counter, so this is a
- * small fixed set: add a value only for a new kind of client mistake, never per message text.
+ * Which validation rule refused readings; the request as a whole is then refused as {@link RequestRejection#INVALID}.
+ * The {@link #tag()} is the {@code reason} label of invalid readings, so this is a small fixed set: add a value only
+ * for a new kind of client mistake, never per message text.
  */
 public enum RejectionReason {
     /** The body is not well-formed JSON. */
@@ -24,13 +25,7 @@ public enum RejectionReason {
     /** {@code attributes} is not an object of strings. */
     INVALID_ATTRIBUTES("invalid_attributes"),
     /** The reading itself was valid, but another reading of the same request was not (all-or-nothing). */
-    INVALID_BATCH("invalid_batch"),
-    /** The request carries more readings or bytes than allowed. */
-    TOO_LARGE("too_large"),
-    /** The request is not {@code application/json}. */
-    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
-    /** The bearer token is missing, unknown, revoked or expired. */
-    UNAUTHORIZED("unauthorized");
+    INVALID_BATCH("invalid_batch");
 
     private final String tag;
 

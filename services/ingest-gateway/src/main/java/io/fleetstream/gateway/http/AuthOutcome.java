@@ -14,6 +14,18 @@ public sealed interface AuthOutcome {
      */
     record Rejected(String detail, boolean tokenPresented) implements AuthOutcome {}
 
-    /** The token is not known yet, but the gateway has not finished loading credentials: answered with 503. */
-    record NotReady() implements AuthOutcome {}
+    /**
+     * The credential is valid but its device may not send telemetry (not active, or not registered): answered with
+     * 403.
+     *
+     * @param detail what the operator must do; never contains the token
+     */
+    record Forbidden(String detail) implements AuthOutcome {}
+
+    /**
+     * The answer depends on registry records the gateway has not finished loading: answered with 503.
+     *
+     * @param detail what is still loading
+     */
+    record NotReady(String detail) implements AuthOutcome {}
 }

@@ -27,11 +27,12 @@ public class ProblemExceptionMappers {
                     case 404 ->
                         problems.of(
                                 ProblemType.NOT_FOUND,
-                                "no resource at this path; devices send telemetry to POST /v1/telemetry");
+                                "no resource at this path; devices send telemetry to POST /v1/telemetry or, "
+                                        + "ThingsBoard-style, POST /api/v1/{token}/telemetry");
                     case 405 ->
                         problems.of(
                                 ProblemType.METHOD_NOT_ALLOWED,
-                                "this method is not supported here; use POST /v1/telemetry");
+                                "this method is not supported here; telemetry is sent with POST");
                     case 406 ->
                         problems.of(ProblemType.NOT_ACCEPTABLE, "the gateway answers application/json; accept it");
                     case 415 ->

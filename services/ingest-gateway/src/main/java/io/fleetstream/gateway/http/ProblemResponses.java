@@ -45,10 +45,21 @@ public class ProblemResponses {
 
     /** A 503 telling the client when to retry. */
     public Response unavailable(String detail, Duration retryAfter) {
-        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
         return builder(ProblemType.UNAVAILABLE, detail, null)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)))
                 .build();
+    }
+
+    /** A 429 telling the client when enough of its rate limit is back. */
+    public Response rateLimited(String detail, Duration retryAfter) {
+        return builder(ProblemType.RATE_LIMITED, detail, null)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)))
+                .build();
+    }
+
+    /** Whole seconds for a Retry-After header: rounded up, at least 1. */
+    static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     private Response.ResponseBuilder builder(ProblemType type, String detail, List<Problem.ProblemError> errors) {

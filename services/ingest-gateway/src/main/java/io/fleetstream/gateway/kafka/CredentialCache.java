@@ -31,9 +31,7 @@ public class CredentialCache implements ChangelogView.Listener<DeviceCredential>
         Gauge.builder(GatewayMetrics.CREDENTIALS, tokenHashByCredentialId, Map::size)
                 .description("Device credentials currently known to the gateway (revoked and expired included)")
                 .register(metrics.registry());
-        this.skipped = Counter.builder(GatewayMetrics.CREDENTIAL_RECORDS_SKIPPED)
-                .description("Credential changelog records that could not be decoded and were skipped")
-                .register(metrics.registry());
+        this.skipped = metrics.changelogRecordsSkipped(Topics.REGISTRY_CREDENTIALS);
         this.view = new ChangelogView<>(
                 Topics.REGISTRY_CREDENTIALS,
                 DeviceCredential.class,

@@ -45,6 +45,7 @@ public class TelemetryPublisher {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, tuning.compression());
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, tuning.batchSize());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) delivery);
         // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, delivery - linger));
@@ -54,28 +55,41 @@ public class TelemetryPublisher {
                 Duration.ofDays(1).toMillis());
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         Log.infof(
-                "telemetry publisher: writing to [%s] with acks=all, idempotence, linger %dms, %s compression, "
-                        + "delivery timeout %dms",
-                TOPIC, linger, tuning.compression(), delivery);
+                "telemetry publisher: writing to [%s] with acks=all, idempotence, linger %dms, batches of %d bytes, "
+                        + "%s compression, delivery timeout %dms",
+                TOPIC, linger, tuning.batchSize(), tuning.compression(), delivery);
+    }
+
+    /** Hears the fate of each reading of a {@link #publish} call, exactly once per reading. */
+    public interface RecordOutcomes {
+
+        /** Kafka acknowledged the reading at {@code index}. */
+        void written(int index);
+
+        /** The reading at {@code index} was not written (send failed, or not sent after an earlier failure). */
+        void failed(int index);
     }
 
     /**
      * Sends every reading and completes once Kafka has acknowledged all of them, with the number written; completes
-     * exceptionally as soon as one send fails. Readings sent before a failure may already be in Kafka.
+     * exceptionally as soon as one send fails. Readings sent before a failure may already be in Kafka; {@code outcomes}
+     * hears which, on the producer's thread.
      *
      * <p>A send returns at once while the producer has the topic's metadata (fetched by {@link #warmUp()} and kept
      * for as long as the gateway runs) and buffer space. Only when the buffer is full, because Kafka has been slower
      * than the incoming traffic for a while, does a send wait, for at most {@code max-block}; the request is then
      * answered with 503.
      */
-    public CompletionStage<Integer> publish(String deviceId, Instant receivedAt, List<Reading> readings) {
+    public CompletionStage<Integer> publish(
+            String deviceId, Instant receivedAt, List<Reading> readings, RecordOutcomes outcomes) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         if (readings.isEmpty()) {
             done.complete(0);
             return done;
         }
         AtomicInteger pending = new AtomicInteger(readings.size());
-        for (Reading reading : readings) {
+        for (int i = 0; i < readings.size(); i++) {
+            Reading reading = readings.get(i);
             byte[] value = serde.encode(TelemetryReading.newBuilder()
                     .setDeviceId(deviceId)
                     .setTs(reading.ts())
@@ -86,16 +100,24 @@ public class TelemetryPublisher {
                     .build());
             ProducerRecord<String, byte[]> record =
                     new ProducerRecord<>(TOPIC, null, reading.ts().toEpochMilli(), deviceId, value);
+            int index = i;
             try {
                 producer.send(record, (metadata, error) -> {
                     if (error != null) {
+                        outcomes.failed(index);
                         done.completeExceptionally(error);
-                    } else if (pending.decrementAndGet() == 0) {
-                        done.complete(readings.size());
+                    } else {
+                        outcomes.written(index);
+                        if (pending.decrementAndGet() == 0) {
+                            done.complete(readings.size());
+                        }
                     }
                 });
             } catch (RuntimeException e) {
                 // Metadata or buffer space did not arrive within max-block; the remaining readings are not sent.
+                for (int unsent = i; unsent < readings.size(); unsent++) {
+                    outcomes.failed(unsent);
+                }
                 done.completeExceptionally(e);
                 break;
             }

@@ -2,7 +2,9 @@ package io.fleetstream.gateway.http;
 
 import io.fleetstream.infra.SharedInfra;
 import io.fleetstream.schema.AvroSerde;
+import io.fleetstream.schema.Device;
 import io.fleetstream.schema.DeviceCredential;
+import io.fleetstream.schema.DeviceState;
 import io.fleetstream.schema.TelemetryReading;
 import io.fleetstream.schema.TokenHash;
 import io.fleetstream.schema.Topics;
@@ -54,6 +56,25 @@ final class GatewayKafka {
                 Topics.REGISTRY_CREDENTIALS,
                 credentialId,
                 AvroSerde.of(DeviceCredential.class).encode(credential));
+    }
+
+    /** Publishes a device record in the given state, as the registry does on every change. */
+    static void publishDevice(String deviceId, DeviceState state) {
+        Device device = Device.newBuilder()
+                .setDeviceId(deviceId)
+                .setName("device " + deviceId)
+                .setType("pump")
+                .setState(state)
+                .setCreatedAt(CREATED_AT)
+                .setUpdatedAt(CREATED_AT)
+                .build();
+        send(Topics.REGISTRY_DEVICES, deviceId, AvroSerde.of(Device.class).encode(device));
+    }
+
+    /** Publishes an active device and a credential for it. */
+    static void publishActiveDevice(String credentialId, String deviceId, String token) {
+        publishDevice(deviceId, DeviceState.ACTIVE);
+        publishCredential(credentialId, deviceId, token, null, null);
     }
 
     static void publishRaw(String topic, String key, byte[] value) {

@@ -1,7 +1,9 @@
 package io.fleetstream.gateway.http;
 
 import io.fleetstream.gateway.kafka.CredentialCache;
+import io.fleetstream.gateway.kafka.DeviceDirectory;
 import io.fleetstream.infra.FleetstreamInfraResource;
+import io.fleetstream.schema.DeviceState;
 import io.fleetstream.schema.TelemetryReading;
 import io.fleetstream.schema.TokenHash;
 import io.fleetstream.schema.Topics;
@@ -50,16 +52,25 @@ class TelemetryResourceTest {
     @Inject
     CredentialCache credentials;
 
+    @Inject
+    DeviceDirectory devices;
+
     @BeforeEach
     void publishCredentials() {
         if (credentialsPublished) {
             return;
         }
         Instant past = Instant.parse("2024-06-01T00:00:00Z");
+        GatewayKafka.publishDevice(DEVICE, DeviceState.ACTIVE);
+        GatewayKafka.publishDevice("pump-18", DeviceState.ACTIVE);
+        GatewayKafka.publishDevice("pump-19", DeviceState.ACTIVE);
+        GatewayKafka.publishDevice("pump-20", DeviceState.ACTIVE);
+        GatewayKafka.publishDevice("pump-21", DeviceState.ACTIVE);
         GatewayKafka.publishCredential("cred-pump-17", DEVICE, TOKEN, null, null);
         GatewayKafka.publishCredential("cred-revoked", "pump-18", REVOKED_TOKEN, null, past);
         GatewayKafka.publishCredential("cred-expired", "pump-19", EXPIRED_TOKEN, past, null);
         awaitKnown(TOKEN, REVOKED_TOKEN, EXPIRED_TOKEN);
+        await().atMost(Duration.ofSeconds(30)).until(() -> devices.state("pump-21") == DeviceState.ACTIVE);
         credentialsPublished = true;
     }
 
@@ -344,7 +355,8 @@ class TelemetryResourceTest {
         given().get("/q/metrics")
                 .then()
                 .statusCode(200)
-                .body(containsString("fleetstream_gateway_credential_records_skipped_total "));
+                .body(containsString(
+                        "fleetstream_gateway_changelog_records_skipped_total{topic=\"fleet.registry.credentials\"}"));
     }
 
     @Test
@@ -359,8 +371,11 @@ class TelemetryResourceTest {
         assertThat(metrics)
                 .containsPattern("fleetstream_gateway_credentials(\\{[^}]*})? [1-9]")
                 .containsPattern("fleetstream_gateway_readings_total\\{[^}]*outcome=\"accepted\"[^}]*} [1-9]")
-                .containsPattern("fleetstream_gateway_readings_total\\{[^}]*outcome=\"rejected\","
+                .containsPattern("fleetstream_gateway_readings_total\\{[^}]*outcome=\"invalid\","
                         + "reason=\"invalid_timestamp\"[^}]*} [1-9]")
+                .containsPattern(
+                        "fleetstream_gateway_rejections_total\\{[^}]*path=\"v1\",reason=\"invalid\"[^}]*} [1-9]")
+                .contains("fleetstream_gateway_requests_seconds_bucket{path=\"v1\",status=\"202\"")
                 .contains("fleetstream_gateway_requests_seconds_count")
                 .doesNotContain(TOKEN);
     }
