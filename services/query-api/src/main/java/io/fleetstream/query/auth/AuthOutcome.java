@@ -7,8 +7,8 @@ public sealed interface AuthOutcome {
     record Authenticated(Operator operator) implements AuthOutcome {}
 
     /**
-     * The request is refused with 401; {@code reason} is a fixed word for the metric tag, {@code detail} says how to fix
-     * it and never contains the key.
+     * The request is refused with 401; {@code reason} is a fixed word for the metric tag, {@code detail} says how to
+     * fix it and never contains the key.
      */
     record Rejected(String reason, String detail) implements AuthOutcome {}
 

@@ -13,9 +13,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
                 @Info(
                         title = "Fleetstream query API",
                         version = "1",
-                        description =
-                                "Operator reads over stored telemetry, window aggregates and alerts, and alert"
-                                        + " acknowledgement. Every /v1 endpoint needs Authorization: Bearer <operator API key>."),
+                        description = "Operator reads over stored telemetry, window aggregates and alerts, and alert"
+                                + " acknowledgement. Every /v1 endpoint needs"
+                                + " Authorization: Bearer <operator API key>."),
         security = @SecurityRequirement(name = QueryApiApplication.OPERATOR_KEY))
 @SecurityScheme(
         securitySchemeName = QueryApiApplication.OPERATOR_KEY,

@@ -7,7 +7,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The {@code kafka.*} configuration properties (prefix removed) that every Kafka client of the query API starts from. */
+/** The {@code kafka.*} configuration properties (prefix removed) every Kafka client of the query API starts from. */
 @ApplicationScoped
 public class KafkaSettings {
 

@@ -63,8 +63,8 @@ public class AggregateQueries {
     }
 
     /**
-     * One page of non-empty buckets whose start lies in {@code [from, to)}, each complete (its windows or readings up to
-     * its end, even past {@code to}), ascending.
+     * One page of non-empty buckets whose start lies in {@code [from, to)}, each complete (its windows or readings
+     * up to its end, even past {@code to}), ascending.
      *
      * @param resumeAt the bucket start a cursor points at, or null for the first page
      */
