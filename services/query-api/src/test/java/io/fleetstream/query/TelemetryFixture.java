@@ -21,7 +21,21 @@ final class TelemetryFixture {
 
     static final Path SINK_MIGRATIONS = Path.of("../telemetry-sink/src/main/resources/db/migration");
 
-    private final DataSource dataSource = SharedInfra.postgres().dataSource("fleetstream");
+    private final DataSource dataSource;
+
+    TelemetryFixture() {
+        this.dataSource = SharedInfra.postgres().dataSource("fleetstream");
+    }
+
+    /**
+     * Migrates, then empties every table: the test classes share one application and database and run one after the
+     * other, so each starts from its own fixture only.
+     */
+    void reset() {
+        migrate();
+        execute("TRUNCATE telemetry.readings, telemetry.reading_attributes, telemetry.window_aggregates,"
+                + " telemetry.alerts, telemetry.alert_events, query.alert_acknowledgements, query.audit_log");
+    }
 
     void migrate() {
         if (!Files.isDirectory(SINK_MIGRATIONS)) {
@@ -75,20 +89,102 @@ final class TelemetryFixture {
     }
 
     void alert(String alertId, String deviceId, String ruleId, String severity, Instant raisedAt, Instant clearedAt) {
+        alert(alertId, deviceId, ruleId, severity, raisedAt, clearedAt, "THRESHOLD", null);
+    }
+
+    /** An alert row as the sink writes it, with its RAISED event and, when cleared, its CLEARED event. */
+    void alert(
+            String alertId,
+            String deviceId,
+            String ruleId,
+            String severity,
+            Instant raisedAt,
+            Instant clearedAt,
+            String ruleKind,
+            String cause) {
         update(
                 "INSERT INTO telemetry.alerts (alert_id, device_id, device_type, rule_id, rule_name, severity, metric,"
-                        + " aggregation, window_size_seconds, raised_at, raise_value, raise_threshold, cleared_at,"
-                        + " clear_value, clear_threshold)"
-                        + " VALUES (?, ?, 'thermostat', ?, 'rule ' || ?, ?, 'temp', 'AVG', 60, ?, 81.5, 80.0, ?, ?, ?)",
+                        + " aggregation, rule_kind, window_size_seconds, raised_at, raise_value, raise_threshold,"
+                        + " cleared_at, clear_value, clear_threshold, cause)"
+                        + " VALUES (?, ?, 'thermostat', ?, 'rule ' || ?, ?, 'temp', 'AVG', ?, 60, ?, 81.5, 80.0, ?, ?,"
+                        + " ?, ?)",
                 alertId,
                 deviceId,
                 ruleId,
                 ruleId,
                 severity,
+                ruleKind,
                 raisedAt.atOffset(ZoneOffset.UTC),
                 clearedAt == null ? null : clearedAt.atOffset(ZoneOffset.UTC),
                 clearedAt == null ? null : 64.0,
-                clearedAt == null ? null : 65.0);
+                clearedAt == null ? null : 65.0,
+                cause);
+        update(
+                "INSERT INTO telemetry.alert_events (alert_id, state, event_time, window_start, value, threshold,"
+                        + " rule_kind) VALUES (?, 'RAISED', ?, ?, 81.5, 80.0, ?)",
+                alertId,
+                raisedAt.atOffset(ZoneOffset.UTC),
+                raisedAt.minusSeconds(60).atOffset(ZoneOffset.UTC),
+                ruleKind);
+        if (clearedAt != null) {
+            update(
+                    "INSERT INTO telemetry.alert_events (alert_id, state, event_time, window_start, value, threshold,"
+                            + " rule_kind, cause) VALUES (?, 'CLEARED', ?, ?, 64.0, 65.0, ?, ?)",
+                    alertId,
+                    clearedAt.atOffset(ZoneOffset.UTC),
+                    clearedAt.minusSeconds(60).atOffset(ZoneOffset.UTC),
+                    ruleKind,
+                    cause);
+        }
+    }
+
+    /** A window aggregate with explicit statistics and revision. */
+    void window(
+            String deviceId,
+            String metric,
+            int sizeSeconds,
+            Instant start,
+            long count,
+            double min,
+            double max,
+            double sum,
+            int revision) {
+        update(
+                "INSERT INTO telemetry.window_aggregates (device_id, device_type, metric, window_size_seconds,"
+                        + " window_start, window_end, count, min, max, sum, avg, revision)"
+                        + " VALUES (?, 'thermostat', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                deviceId,
+                metric,
+                sizeSeconds,
+                start.atOffset(ZoneOffset.UTC),
+                start.plusSeconds(sizeSeconds).atOffset(ZoneOffset.UTC),
+                count,
+                min,
+                max,
+                sum,
+                sum / count,
+                revision);
+    }
+
+    /** Rows of a query, for assertions on tables this service owns. */
+    java.util.List<java.util.List<Object>> rows(String sql) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery(sql)) {
+            java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                java.util.List<Object> row = new java.util.ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    Object value = result.getObject(i);
+                    row.add(value instanceof java.time.OffsetDateTime time ? time.toInstant() : value);
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
     }
 
     private void update(String sql, Object... args) {

@@ -7,6 +7,7 @@ import io.fleetstream.schema.AlertState;
 import io.fleetstream.schema.AvroSerde;
 import io.fleetstream.schema.EnrichedReading;
 import io.fleetstream.schema.MetricWindowAggregate;
+import io.fleetstream.schema.RuleKind;
 import io.fleetstream.schema.Severity;
 import io.fleetstream.schema.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,6 +72,17 @@ final class SinkFixtures implements AutoCloseable {
                 .build();
     }
 
+    /** A window aggregate of one revision with the given count and sum (min 1, max 4). */
+    static MetricWindowAggregate aggregate(
+            String deviceId, String metric, Duration size, String windowStart, int revision, long count, double sum) {
+        MetricWindowAggregate aggregate = aggregate(deviceId, metric, size, windowStart);
+        aggregate.setRevision(revision);
+        aggregate.setCount(count);
+        aggregate.setSum(sum);
+        aggregate.setAvg(sum / count);
+        return aggregate;
+    }
+
     static AlertEvent alert(String alertId, AlertState state, String deviceId, String raisedAt, String eventTime) {
         boolean raised = state == AlertState.RAISED;
         return AlertEvent.newBuilder()
@@ -89,6 +101,10 @@ final class SinkFixtures implements AutoCloseable {
                 .setThreshold(raised ? 80.0 : 65.0)
                 .setRaisedAt(Instant.parse(raisedAt))
                 .setEventTime(Instant.parse(eventTime))
+                // Set explicitly: the builder's enum default is resolved through Avro's class loader, which under
+                // Quarkus tests is not the one that loaded RuleKind here.
+                .setRuleKind(RuleKind.THRESHOLD)
+                .setCause(null)
                 .build();
     }
 

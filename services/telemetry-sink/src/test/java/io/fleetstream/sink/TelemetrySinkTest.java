@@ -3,9 +3,11 @@ package io.fleetstream.sink;
 import io.agroal.api.AgroalDataSource;
 import io.fleetstream.infra.FleetstreamInfraResource;
 import io.fleetstream.infra.SharedInfra;
+import io.fleetstream.schema.AlertEvent;
 import io.fleetstream.schema.AlertState;
 import io.fleetstream.schema.DeadLetterHeaders;
 import io.fleetstream.schema.EnrichedReading;
+import io.fleetstream.schema.RuleKind;
 import io.fleetstream.schema.Topics;
 import io.fleetstream.sink.config.SinkSettings;
 import io.fleetstream.sink.kafka.TelemetrySinkConsumer;
@@ -33,6 +35,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,6 +199,63 @@ class TelemetrySinkTest {
     }
 
     @Test
+    void keepsHighestRevisionOfAWindowAndFirstValueAtTheSameRevision() throws SQLException {
+        Duration minute = Duration.ofMinutes(1);
+        String start = "2024-05-02T08:00:00Z";
+        double duplicatesBefore = duplicates("window_aggregates");
+        // Same batch in all likelihood: revision 0, then its correction, then a conflicting copy of revision 0.
+        KAFKA.send(aggregate("dev-rev", "temp", minute, start, 0, 4, 10.0));
+        KAFKA.send(aggregate("dev-rev", "temp", minute, start, 1, 5, 16.0));
+        KAFKA.send(aggregate("dev-rev", "temp", minute, start, 0, 9, 99.0));
+        awaitCount("SELECT count(*) FROM telemetry.window_aggregates WHERE device_id = 'dev-rev' AND revision = 1", 1);
+
+        // Later batches: an older revision never overwrites, a second value at the stored revision loses, a newer wins.
+        KAFKA.send(aggregate("dev-rev", "temp", minute, start, 0, 7, 70.0));
+        KAFKA.send(aggregate("dev-rev", "temp", minute, start, 1, 8, 80.0));
+        KAFKA.send(aggregate("dev-rev", "temp", minute, "2024-05-02T08:01:00Z", 0, 1, 1.0));
+        awaitCount("SELECT count(*) FROM telemetry.window_aggregates WHERE device_id = 'dev-rev'", 2);
+        assertThat(rows("SELECT revision, count, sum, avg FROM telemetry.window_aggregates"
+                        + " WHERE device_id = 'dev-rev' AND window_start = '" + start + "'"))
+                .containsExactly(List.of(1, 5L, 16.0, 3.2));
+
+        KAFKA.send(aggregate("dev-rev", "temp", minute, start, 2, 6, 18.0));
+        awaitCount("SELECT count(*) FROM telemetry.window_aggregates WHERE device_id = 'dev-rev' AND revision = 2", 1);
+        assertThat(rows("SELECT revision, count, sum, avg FROM telemetry.window_aggregates"
+                        + " WHERE device_id = 'dev-rev' AND window_start = '" + start + "'"))
+                .containsExactly(List.of(2, 6L, 18.0, 3.0));
+        // At least one conflicting revision 0 in the first batch, then the stale revisions 0 and 1 in later ones.
+        assertThat(duplicates("window_aggregates") - duplicatesBefore).isGreaterThanOrEqualTo(3.0);
+    }
+
+    @Test
+    void storesRuleKindAndKeepsTheCauseOfAClearNotCausedByTheClearCondition() throws SQLException {
+        AlertEvent raised =
+                alert("alert-cause", AlertState.RAISED, "dev-cause", "2024-06-02T10:00:00Z", "2024-06-02T10:00:00Z");
+        raised.setRuleKind(RuleKind.RATE_OF_CHANGE);
+        AlertEvent cleared =
+                alert("alert-cause", AlertState.CLEARED, "dev-cause", "2024-06-02T10:00:00Z", "2024-06-02T10:20:00Z");
+        cleared.setRuleKind(RuleKind.RATE_OF_CHANGE);
+        cleared.setCause("RULE_DELETED");
+        KAFKA.send(raised);
+        awaitCount("SELECT count(*) FROM telemetry.alerts WHERE alert_id = 'alert-cause'", 1);
+        assertThat(rows("SELECT rule_kind, cleared_at, cause FROM telemetry.alerts WHERE alert_id = 'alert-cause'"))
+                .containsExactly(Arrays.asList("RATE_OF_CHANGE", null, null));
+        KAFKA.send(cleared);
+
+        awaitCount(
+                "SELECT count(*) FROM telemetry.alerts WHERE alert_id = 'alert-cause' AND cleared_at IS NOT NULL", 1);
+        assertThat(rows("SELECT rule_kind, cleared_at, clear_value, cause FROM telemetry.alerts"
+                        + " WHERE alert_id = 'alert-cause'"))
+                .containsExactly(
+                        List.of("RATE_OF_CHANGE", Instant.parse("2024-06-02T10:20:00Z"), 64.0, "RULE_DELETED"));
+        assertThat(rows("SELECT state, rule_kind, cause FROM telemetry.alert_events WHERE alert_id = 'alert-cause'"
+                        + " ORDER BY event_time"))
+                .containsExactly(
+                        Arrays.asList("RAISED", "RATE_OF_CHANGE", null),
+                        List.of("CLEARED", "RATE_OF_CHANGE", "RULE_DELETED"));
+    }
+
+    @Test
     void deadLettersUndecodableRecordAndWritesTheRest() throws SQLException {
         byte[] poison = "not avro at all".getBytes(StandardCharsets.UTF_8);
         try (KafkaConsumer<String, byte[]> dlq = deadLetterConsumer()) {
@@ -325,6 +385,19 @@ class TelemetrySinkTest {
                 new ByteArrayDeserializer());
         dlq.subscribe(List.of(Topics.DEAD_LETTER_SINK));
         return dlq;
+    }
+
+    private static double duplicates(String table) {
+        return given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString()
+                .lines()
+                .filter(line -> line.startsWith("fleetstream_sink_rows_duplicate_total{")
+                        && line.contains("table=\"" + table + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private void awaitCount(String sql, long expected) {

@@ -55,7 +55,7 @@ public class ProblemMappers {
         return problem(500, "Internal error", "the query failed on the server; it has been logged", List.of());
     }
 
-    private static Response problem(int status, String title, String detail, List<Problem.FieldError> errors) {
+    static Response problem(int status, String title, String detail, List<Problem.FieldError> errors) {
         return Response.status(status)
                 .type(PROBLEM_JSON)
                 .entity(new Problem("about:blank", title, status, detail, errors))

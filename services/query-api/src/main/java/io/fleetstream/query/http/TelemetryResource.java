@@ -1,45 +1,48 @@
 package io.fleetstream.query.http;
 
-import io.fleetstream.query.domain.AlertFilter;
+import io.fleetstream.query.domain.Bucket;
 import io.fleetstream.query.domain.PageRequest;
 import io.fleetstream.query.domain.QueryException;
 import io.fleetstream.query.domain.TimeParameter;
-import io.fleetstream.query.domain.Views.AggregateItem;
-import io.fleetstream.query.domain.Views.AlertItem;
+import io.fleetstream.query.domain.Views.BucketPage;
 import io.fleetstream.query.domain.Views.Latest;
 import io.fleetstream.query.domain.Views.Page;
 import io.fleetstream.query.domain.Views.ReadingPoint;
 import io.fleetstream.query.domain.Views.Stats;
+import io.fleetstream.query.metrics.QueryMetrics;
+import io.fleetstream.query.persistence.AggregateQueries;
 import io.fleetstream.query.persistence.TelemetryQueries;
-import io.fleetstream.schema.WindowSizes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
-/** Operator read endpoints over the telemetry store (see docs/architecture.md, "query-api"). */
+/** Operator read endpoints over stored telemetry (see docs/architecture.md, "query-api"). Any role may read. */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "telemetry")
 public class TelemetryResource {
 
-    private static final Set<String> SEVERITIES = Set.of("INFO", "WARNING", "CRITICAL");
-
     private final TelemetryQueries queries;
+    private final AggregateQueries aggregates;
+    private final QueryMetrics metrics;
 
-    public TelemetryResource(TelemetryQueries queries) {
+    public TelemetryResource(TelemetryQueries queries, AggregateQueries aggregates, QueryMetrics metrics) {
         this.queries = queries;
+        this.aggregates = aggregates;
+        this.metrics = metrics;
     }
 
     @GET
     @Path("/devices/{deviceId}/readings")
+    @Operation(summary = "Stored readings of one metric, ascending by ts, in [from, to)")
     public Page<ReadingPoint> readings(
             @PathParam("deviceId") String deviceId,
             @QueryParam("metric") String metric,
@@ -57,95 +60,75 @@ public class TelemetryResource {
 
     @GET
     @Path("/devices/{deviceId}/latest")
+    @Operation(summary = "Newest reading (by ts, not by arrival) of each metric")
     public Latest latest(@PathParam("deviceId") String deviceId) {
-        var metrics = queries.latest(deviceId);
-        if (metrics.isEmpty()) {
+        var latest = queries.latest(deviceId);
+        if (latest.isEmpty()) {
             throw new QueryException(
                     404,
                     "No readings for this device",
                     "device [" + deviceId + "] has no stored readings; check the device id, or send readings first",
                     List.of());
         }
-        return new Latest(deviceId, metrics);
+        return new Latest(deviceId, latest);
     }
 
     @GET
     @Path("/devices/{deviceId}/aggregates")
-    public Page<AggregateItem> aggregates(
+    @Operation(
+            summary = "count/min/max/sum/avg per bucket",
+            description = "Buckets of 1m, 5m, 15m, 1h (aligned to UTC epoch multiples) or 1d (the local calendar day of"
+                    + " tz, default UTC). A bucket is listed when its start is in [from, to) and it holds data; it"
+                    + " covers [bucketStart, bucketEnd). `source` names what the buckets were computed from.")
+    public BucketPage aggregates(
             @PathParam("deviceId") String deviceId,
             @QueryParam("metric") String metric,
+            @QueryParam("bucket") String bucket,
             @QueryParam("window") String window,
+            @QueryParam("tz") String tz,
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         String metricName = required("metric", metric, "name the metric to read, e.g. metric=temp");
-        String label = required("window", window, "name the window size, e.g. window=1m or window=1h");
-        Duration size;
-        try {
-            size = WindowSizes.parse(label.strip());
-        } catch (IllegalArgumentException e) {
-            throw QueryException.badParameter("window", e.getMessage());
-        }
+        // "window" is the parameter's earlier name, still accepted so existing links keep working.
+        String label = bucket != null && !bucket.isBlank() ? bucket : window;
+        Bucket size = Bucket.of(
+                required("bucket", label, "name the bucket size: one of " + String.join(", ", Bucket.LABELS)), tz);
         Instant start = TimeParameter.parse("from", from);
         Instant end = TimeParameter.parse("to", to);
         TimeParameter.checkOrder(start, end);
-        PageRequest page = PageRequest.of(limit, cursor, TelemetryQueries.aggregatesCursorKind());
-        return queries.aggregates(deviceId, metricName, size, start, end, page);
-    }
-
-    @GET
-    @Path("/alerts")
-    public Page<AlertItem> alerts(
-            @QueryParam("deviceId") String deviceId,
-            @QueryParam("ruleId") String ruleId,
-            @QueryParam("severity") String severity,
-            @QueryParam("state") String state,
-            @QueryParam("from") String from,
-            @QueryParam("to") String to,
-            @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor) {
-        String level = blankToNull(severity);
-        if (level != null) {
-            level = level.toUpperCase(Locale.ROOT);
-            if (!SEVERITIES.contains(level)) {
+        PageRequest page = PageRequest.of(limit, cursor, AggregateQueries.cursorKind());
+        Instant resumeAt = null;
+        if (page.after() != null) {
+            if (!AggregateQueries.cursorScope(size).equals(page.after().id())) {
                 throw QueryException.badParameter(
-                        "severity", "'" + severity + "' is not a severity; use INFO, WARNING or CRITICAL");
+                        "cursor",
+                        "this cursor belongs to other bucket or tz values; pass nextCursor with the same parameters"
+                                + " as the page that returned it, or omit it to start from the first page");
             }
+            resumeAt = page.after().at();
         }
-        Boolean open = null;
-        String stateFilter = blankToNull(state);
-        if (stateFilter != null) {
-            open = switch (stateFilter.toLowerCase(Locale.ROOT)) {
-                case "open" -> true;
-                case "cleared" -> false;
-                default ->
-                    throw QueryException.badParameter(
-                            "state", "'" + state + "' is not an alert state; use open or cleared");
-            };
-        }
-        Instant start = TimeParameter.parse("from", from);
-        Instant end = TimeParameter.parse("to", to);
-        TimeParameter.checkOrder(start, end);
-        PageRequest page = PageRequest.of(limit, cursor, TelemetryQueries.alertsCursorKind());
-        return queries.alerts(
-                new AlertFilter(blankToNull(deviceId), blankToNull(ruleId), level, open, start, end), page);
+        BucketPage result = aggregates.buckets(deviceId, metricName, size, start, end, resumeAt, page.limit());
+        metrics.aggregateSource(result.source());
+        return result;
     }
 
     @GET
     @Path("/stats")
+    @Operation(summary = "Exact row counts of the telemetry store (slow at millions of rows)")
     public Stats stats() {
         return queries.stats();
     }
 
-    private static String required(String field, String value, String hint) {
+    static String required(String field, String value, String hint) {
         if (value == null || value.isBlank()) {
             throw QueryException.badParameter(field, "is required; " + hint);
         }
         return value;
     }
 
-    private static String blankToNull(String value) {
+    static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 }

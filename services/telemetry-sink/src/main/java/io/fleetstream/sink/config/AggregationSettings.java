@@ -12,7 +12,7 @@ import java.util.List;
 public interface AggregationSettings {
 
     /** Window size labels such as {@code 1m} or {@code 1h} (see {@link WindowSizes}). */
-    @WithDefault("1m,1h")
+    @WithDefault("1m,5m,15m,1h")
     List<String> windowSizes();
 
     /** The configured window sizes as durations. */

@@ -24,7 +24,8 @@ import java.util.Map;
  * Writes one batch into schema {@code telemetry} in a single transaction. Each table gets one statement that unnests
  * column arrays: one round trip and one plan per table per batch, which measured faster than batched multi-row
  * inserts. Inserts are {@code ON CONFLICT DO NOTHING}; rows are offered in consumption order, so the first value for
- * an identity wins even inside one batch.
+ * an identity wins even inside one batch. Window aggregates are the exception: a higher revision of a window replaces
+ * the stored one, while an equal or lower revision is a duplicate.
  */
 @ApplicationScoped
 public class TelemetryWriter {
@@ -47,43 +48,48 @@ public class TelemetryWriter {
             + " FROM unnest(?::text[], ?::int8[], ?::text[]) AS u(d, t, a)"
             + " ON CONFLICT DO NOTHING";
 
-    private static final String INSERT_AGGREGATES = "INSERT INTO telemetry.window_aggregates"
+    private static final String INSERT_AGGREGATES = "INSERT INTO telemetry.window_aggregates AS wa"
             + " (device_id, device_type, metric, window_size_seconds, window_start, window_end,"
-            + " count, min, max, sum, avg)"
-            + " SELECT d, y, m, s, " + millis("ws") + ", " + millis("we") + ", c, mn, mx, sm, av"
+            + " count, min, max, sum, avg, revision)"
+            + " SELECT d, y, m, s, " + millis("ws") + ", " + millis("we") + ", c, mn, mx, sm, av, rv"
             + " FROM unnest(?::text[], ?::text[], ?::text[], ?::int4[], ?::int8[], ?::int8[], ?::int8[],"
-            + " ?::float8[], ?::float8[], ?::float8[], ?::float8[]) AS u(d, y, m, s, ws, we, c, mn, mx, sm, av)"
-            + " ON CONFLICT DO NOTHING";
+            + " ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::int4[])"
+            + " AS u(d, y, m, s, ws, we, c, mn, mx, sm, av, rv)"
+            + " ON CONFLICT (device_id, metric, window_size_seconds, window_start) DO UPDATE SET"
+            + " window_end = excluded.window_end, count = excluded.count, min = excluded.min, max = excluded.max,"
+            + " sum = excluded.sum, avg = excluded.avg, revision = excluded.revision"
+            + " WHERE wa.revision < excluded.revision";
 
     private static final String INSERT_ALERT_EVENTS = "INSERT INTO telemetry.alert_events"
-            + " (alert_id, state, event_time, window_start, value, threshold)"
-            + " SELECT a, s, " + millis("e") + ", " + millis("w") + ", v, t"
-            + " FROM unnest(?::text[], ?::text[], ?::int8[], ?::int8[], ?::float8[], ?::float8[])"
-            + " AS u(a, s, e, w, v, t)"
+            + " (alert_id, state, event_time, window_start, value, threshold, rule_kind, cause)"
+            + " SELECT a, s, " + millis("e") + ", " + millis("w") + ", v, t, k, c"
+            + " FROM unnest(?::text[], ?::text[], ?::int8[], ?::int8[], ?::float8[], ?::float8[], ?::text[],"
+            + " ?::text[]) AS u(a, s, e, w, v, t, k, c)"
             + " ON CONFLICT DO NOTHING";
 
     private static final String ALERT_COLUMNS = "alert_id, device_id, device_type, rule_id, rule_name, severity,"
-            + " metric, aggregation, window_size_seconds, raised_at";
+            + " metric, aggregation, rule_kind, window_size_seconds, raised_at";
 
     private static final String ALERT_ARRAYS = "?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-            + " ?::text[], ?::text[], ?::int4[], ?::int8[]";
+            + " ?::text[], ?::text[], ?::text[], ?::int4[], ?::int8[]";
 
     private static final String INSERT_RAISED = "INSERT INTO telemetry.alerts (" + ALERT_COLUMNS
             + ", raise_value, raise_threshold)"
-            + " SELECT a, d, y, ri, rn, sv, m, ag, s, " + millis("ra") + ", v, t"
+            + " SELECT a, d, y, ri, rn, sv, m, ag, k, s, " + millis("ra") + ", v, t"
             + " FROM unnest(" + ALERT_ARRAYS + ", ?::float8[], ?::float8[])"
-            + " AS u(a, d, y, ri, rn, sv, m, ag, s, ra, v, t)"
+            + " AS u(a, d, y, ri, rn, sv, m, ag, k, s, ra, v, t)"
             + " ON CONFLICT DO NOTHING";
 
     // A CLEARED event normally finds the row its RAISED event inserted (earlier in this batch or before). Should the
-    // RAISED event be missing, the episode is still recorded, with a null raise value, rather than dropped.
+    // RAISED event be missing, the episode is still recorded, with a null raise value, rather than dropped. A CLEARED
+    // caused by a rule or device change (cause set) closes the episode like any other and keeps its cause.
     private static final String APPLY_CLEARED = "INSERT INTO telemetry.alerts AS al (" + ALERT_COLUMNS
-            + ", cleared_at, clear_value, clear_threshold)"
-            + " SELECT a, d, y, ri, rn, sv, m, ag, s, " + millis("ra") + ", " + millis("ce") + ", v, t"
-            + " FROM unnest(" + ALERT_ARRAYS + ", ?::int8[], ?::float8[], ?::float8[])"
-            + " AS u(a, d, y, ri, rn, sv, m, ag, s, ra, ce, v, t)"
+            + ", cleared_at, clear_value, clear_threshold, cause)"
+            + " SELECT a, d, y, ri, rn, sv, m, ag, k, s, " + millis("ra") + ", " + millis("ce") + ", v, t, c"
+            + " FROM unnest(" + ALERT_ARRAYS + ", ?::int8[], ?::float8[], ?::float8[], ?::text[])"
+            + " AS u(a, d, y, ri, rn, sv, m, ag, k, s, ra, ce, v, t, c)"
             + " ON CONFLICT (alert_id) DO UPDATE SET cleared_at = excluded.cleared_at,"
-            + " clear_value = excluded.clear_value, clear_threshold = excluded.clear_threshold"
+            + " clear_value = excluded.clear_value, clear_threshold = excluded.clear_threshold, cause = excluded.cause"
             + " WHERE al.cleared_at IS NULL";
 
     private final AgroalDataSource dataSource;
@@ -187,7 +193,24 @@ public class TelemetryWriter {
         if (aggregates.isEmpty()) {
             return;
         }
-        int n = aggregates.size();
+        // An upsert may not touch one row twice in a statement, so the batch offers each window once: its highest
+        // revision, and at equal revisions the first consumed, the same choice the database makes across batches.
+        Map<String, MetricWindowAggregate> latest = new LinkedHashMap<>();
+        for (MetricWindowAggregate aggregate : aggregates) {
+            String identity = aggregate.getDeviceId()
+                    + '\u0000'
+                    + aggregate.getMetric()
+                    + '\u0000'
+                    + aggregate.getWindowSizeMillis()
+                    + '\u0000'
+                    + aggregate.getWindowStart().toEpochMilli();
+            latest.merge(
+                    identity,
+                    aggregate,
+                    (kept, offered) -> offered.getRevision() > kept.getRevision() ? offered : kept);
+        }
+        List<MetricWindowAggregate> offered = List.copyOf(latest.values());
+        int n = offered.size();
         String[] devices = new String[n];
         String[] types = new String[n];
         String[] metrics = new String[n];
@@ -199,8 +222,9 @@ public class TelemetryWriter {
         double[] maxs = new double[n];
         double[] sums = new double[n];
         double[] avgs = new double[n];
+        int[] revisions = new int[n];
         for (int i = 0; i < n; i++) {
-            MetricWindowAggregate aggregate = aggregates.get(i);
+            MetricWindowAggregate aggregate = offered.get(i);
             devices[i] = aggregate.getDeviceId();
             types[i] = aggregate.getDeviceType();
             metrics[i] = aggregate.getMetric();
@@ -212,6 +236,7 @@ public class TelemetryWriter {
             maxs[i] = aggregate.getMax();
             sums[i] = aggregate.getSum();
             avgs[i] = aggregate.getAvg();
+            revisions[i] = aggregate.getRevision();
         }
         try (PreparedStatement statement = connection.prepareStatement(INSERT_AGGREGATES)) {
             statement.setArray(1, array(connection, "text", devices));
@@ -225,7 +250,10 @@ public class TelemetryWriter {
             statement.setArray(9, array(connection, "float8", maxs));
             statement.setArray(10, array(connection, "float8", sums));
             statement.setArray(11, array(connection, "float8", avgs));
-            result.add(WriteResult.AGGREGATES, statement.executeUpdate(), n);
+            statement.setArray(12, array(connection, "int4", revisions));
+            // Rows inserted or raised to a higher revision count as written; everything else offered is a duplicate
+            // (a replay, or a revision no newer than the stored one).
+            result.add(WriteResult.AGGREGATES, statement.executeUpdate(), aggregates.size());
         }
     }
 
@@ -240,6 +268,8 @@ public class TelemetryWriter {
         long[] windowStarts = new long[n];
         double[] values = new double[n];
         double[] thresholds = new double[n];
+        String[] kinds = new String[n];
+        String[] causes = new String[n];
         // One RAISED and one CLEARED per episode; a replayed duplicate inside one batch is offered only once, because
         // an upsert may not touch the same row twice in one statement.
         Map<String, AlertEvent> raised = new LinkedHashMap<>();
@@ -252,6 +282,8 @@ public class TelemetryWriter {
             windowStarts[i] = event.getWindowStart().toEpochMilli();
             values[i] = event.getValue();
             thresholds[i] = event.getThreshold();
+            kinds[i] = event.getRuleKind().name();
+            causes[i] = event.getCause();
             Map<String, AlertEvent> target = event.getState() == AlertState.RAISED ? raised : cleared;
             target.putIfAbsent(event.getAlertId(), event);
         }
@@ -262,6 +294,8 @@ public class TelemetryWriter {
             statement.setArray(4, array(connection, "int8", windowStarts));
             statement.setArray(5, array(connection, "float8", values));
             statement.setArray(6, array(connection, "float8", thresholds));
+            statement.setArray(7, array(connection, "text", kinds));
+            statement.setArray(8, array(connection, "text", causes));
             result.add(WriteResult.ALERT_EVENTS, statement.executeUpdate(), n);
         }
         // RAISED rows go in before CLEARED updates, so a CLEARED whose RAISED is in the same batch finds its row.
@@ -278,22 +312,25 @@ public class TelemetryWriter {
                 List<AlertEvent> list = List.copyOf(cleared.values());
                 int next = bindAlertIdentity(connection, statement, list);
                 long[] clearedAt = new long[list.size()];
+                String[] clearCauses = new String[list.size()];
                 for (int i = 0; i < clearedAt.length; i++) {
                     clearedAt[i] = list.get(i).getEventTime().toEpochMilli();
+                    clearCauses[i] = list.get(i).getCause();
                 }
                 statement.setArray(next, array(connection, "int8", clearedAt));
                 statement.setArray(next + 1, column(connection, list, AlertEvent::getValue));
                 statement.setArray(next + 2, column(connection, list, AlertEvent::getThreshold));
+                statement.setArray(next + 3, array(connection, "text", clearCauses));
                 result.add(WriteResult.ALERTS_CLEARED, statement.executeUpdate(), list.size());
             }
         }
     }
 
-    /** Binds the ten identity columns shared by RAISED and CLEARED; returns the next parameter index. */
+    /** Binds the eleven identity columns shared by RAISED and CLEARED; returns the next parameter index. */
     private static int bindAlertIdentity(Connection connection, PreparedStatement statement, List<AlertEvent> events)
             throws SQLException {
         int n = events.size();
-        String[][] text = new String[8][n];
+        String[][] text = new String[9][n];
         int[] sizes = new int[n];
         long[] raisedAt = new long[n];
         for (int i = 0; i < n; i++) {
@@ -306,15 +343,16 @@ public class TelemetryWriter {
             text[5][i] = event.getSeverity().name();
             text[6][i] = event.getMetric();
             text[7][i] = event.getAggregation().name();
+            text[8][i] = event.getRuleKind().name();
             sizes[i] = (int) (event.getWindowSizeMillis() / 1000);
             raisedAt[i] = event.getRaisedAt().toEpochMilli();
         }
         for (int c = 0; c < text.length; c++) {
             statement.setArray(c + 1, array(connection, "text", text[c]));
         }
-        statement.setArray(9, array(connection, "int4", sizes));
-        statement.setArray(10, array(connection, "int8", raisedAt));
-        return 11;
+        statement.setArray(10, array(connection, "int4", sizes));
+        statement.setArray(11, array(connection, "int8", raisedAt));
+        return 12;
     }
 
     private static Array column(
