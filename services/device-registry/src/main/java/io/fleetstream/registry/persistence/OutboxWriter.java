@@ -6,6 +6,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Appends a change to the outbox inside the caller's transaction, so that the change and its Kafka record commit or
@@ -34,5 +35,27 @@ public class OutboxWriter {
         event.createdAt = at;
         event.persist();
         LOG.debugf("outbox event [%s] for key [%s] on topic %s queued", eventType, key, topic);
+    }
+
+    /** One record to publish. */
+    public record Event(String eventType, String topic, String key, byte[] payload) {}
+
+    /**
+     * Records many events with one flush, for changes that only insert new rows (a bulk registration): the flush
+     * before each event that {@link #append} does is only needed when rows that others may change are updated.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void appendAll(List<Event> events, Instant at) {
+        Panache.getEntityManager().flush();
+        for (Event event : events) {
+            OutboxEventEntity row = new OutboxEventEntity();
+            row.eventType = event.eventType();
+            row.topic = event.topic();
+            row.recordKey = event.key();
+            row.payload = event.payload();
+            row.createdAt = at;
+            row.persist();
+        }
+        LOG.debugf("%d outbox events queued", events.size());
     }
 }
