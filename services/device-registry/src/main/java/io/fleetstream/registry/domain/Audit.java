@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -42,6 +43,11 @@ public class Audit {
             Map<String, Object> change,
             Instant at) {
         writer.record(actor.keyId(), actor.name(), action, resourceType, resourceId, change, at);
+    }
+
+    /** Records many entries of one actor at once (a bulk registration). */
+    void recordAll(Actor actor, List<AuditWriter.Entry> entries, Instant at) {
+        writer.recordAll(actor.keyId(), actor.name(), entries, at);
     }
 
     /** A change that creates or replaces a resource: its state afterwards. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetstream.registry.persistence.AuditWriter;
 import io.fleetstream.registry.persistence.DeviceCredentialEntity;
 import io.fleetstream.registry.persistence.DeviceEntity;
 import io.fleetstream.registry.persistence.DeviceTypeEntity;
@@ -203,17 +204,14 @@ public class DeviceService {
             throw new ConflictException("a device of this request was registered by another request meanwhile;"
                     + " nothing was stored, send the request again");
         }
+        List<AuditWriter.Entry> entries = new ArrayList<>(registered.size());
         for (BulkRegistered item : registered) {
-            Map<String, Object> change = new LinkedHashMap<>(Audit.device(item.device()));
-            change.put("credentialId", item.issued().credential().credentialId);
-            audit.record(
-                    actor,
-                    "device.created",
-                    Audit.DEVICE,
-                    item.device().deviceId,
-                    Map.of("after", change, "bulk", true),
-                    now);
+            Map<String, Object> after = new LinkedHashMap<>(Audit.device(item.device()));
+            after.put("credentialId", item.issued().credential().credentialId);
+            entries.add(new AuditWriter.Entry(
+                    "device.created", Audit.DEVICE, item.device().deviceId, Map.of("after", after, "bulk", true)));
         }
+        audit.recordAll(actor, entries, now);
         LOG.infof("%d devices registered in one bulk request", registered.size());
         return registered;
     }

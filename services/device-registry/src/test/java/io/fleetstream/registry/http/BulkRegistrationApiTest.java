@@ -62,6 +62,17 @@ class BulkRegistrationApiTest {
         List<String> tokens = answer.getList("items.credential.token");
         assertThat(tokens).hasSize(3).doesNotHaveDuplicates().allMatch(token -> token.startsWith("fst_"));
         admin().get("/v1/devices/{id}", prefix + "-2").then().statusCode(200).body("labels.batch", equalTo("b1"));
+        admin().queryParam("resourceType", "device")
+                .queryParam("resourceId", prefix + "-2")
+                .get("/v1/audit")
+                .then()
+                .statusCode(200)
+                .body("items.action", equalTo(List.of("device.created")))
+                .body("items[0].actor.keyId", equalTo("bootstrap"))
+                .body("items[0].change.bulk", equalTo(true))
+                .body(
+                        "items[0].change.after.credentialId",
+                        equalTo(answer.getString("items[1].credential.credentialId")));
         String credentialId = answer.getString("items[1].credential.credentialId");
         List<byte[]> published = await().atMost(Duration.ofSeconds(30))
                 .until(() -> valuesFor(Topics.REGISTRY_CREDENTIALS, credentialId), list -> !list.isEmpty());

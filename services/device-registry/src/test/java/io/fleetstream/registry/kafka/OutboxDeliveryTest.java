@@ -165,7 +165,8 @@ class OutboxDeliveryTest {
         assertThat(published).extracting(Device::getName).containsExactly("Device " + deviceId);
         assertThat(records)
                 .extracting(ConsumerRecord::value)
-                .noneMatch(value -> value != null && new String(value, StandardCharsets.ISO_8859_1).contains("Impostor"));
+                .noneMatch(
+                        value -> value != null && new String(value, StandardCharsets.ISO_8859_1).contains("Impostor"));
     }
 
     @Test
