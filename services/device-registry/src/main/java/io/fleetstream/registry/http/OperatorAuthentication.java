@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -33,9 +34,8 @@ public class OperatorAuthentication {
     }
 
     @ServerRequestFilter
-    public Optional<Response> authenticate(ContainerRequestContext request) {
-        OperatorRole needed =
-                AccessPolicy.required(request.getMethod(), request.getUriInfo().getPath());
+    public Optional<Response> authenticate(ContainerRequestContext request, SimpleResourceInfo resource) {
+        OperatorRole needed = AccessPolicy.required(request.getMethod(), resource.getResourceClass());
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
             return Optional.of(unauthenticated(

@@ -156,6 +156,8 @@ class AccessControlTest {
                 .then()
                 .statusCode(403);
         withKey(operator).get("/v1/audit").then().statusCode(403);
+        withKey(operator).get("/v1//api-keys").then().statusCode(org.hamcrest.Matchers.not(200));
+        withKey(operator).get("/v1/./audit").then().statusCode(org.hamcrest.Matchers.not(200));
     }
 
     @Test

@@ -9,18 +9,18 @@ class AccessPolicyTest {
 
     @Test
     void readingNeedsViewerAndChangingNeedsOperator() {
-        assertThat(AccessPolicy.required("GET", "/v1/devices")).isEqualTo(OperatorRole.VIEWER);
-        assertThat(AccessPolicy.required("HEAD", "v1/alert-rules/r1")).isEqualTo(OperatorRole.VIEWER);
+        assertThat(AccessPolicy.required("GET", DeviceResource.class)).isEqualTo(OperatorRole.VIEWER);
+        assertThat(AccessPolicy.required("HEAD", AlertRuleResource.class)).isEqualTo(OperatorRole.VIEWER);
         for (String method : new String[] {"POST", "PUT", "PATCH", "DELETE"}) {
-            assertThat(AccessPolicy.required(method, "/v1/devices/d1")).isEqualTo(OperatorRole.OPERATOR);
+            assertThat(AccessPolicy.required(method, DeviceTypeResource.class)).isEqualTo(OperatorRole.OPERATOR);
         }
     }
 
     @Test
     void keysAndAuditNeedAdminWhateverTheMethod() {
-        assertThat(AccessPolicy.required("GET", "/v1/api-keys")).isEqualTo(OperatorRole.ADMIN);
-        assertThat(AccessPolicy.required("POST", "/v1/api-keys/k1/revoke")).isEqualTo(OperatorRole.ADMIN);
-        assertThat(AccessPolicy.required("GET", "/v1/audit")).isEqualTo(OperatorRole.ADMIN);
+        assertThat(AccessPolicy.required("GET", OperatorKeyResource.class)).isEqualTo(OperatorRole.ADMIN);
+        assertThat(AccessPolicy.required("POST", OperatorKeyResource.class)).isEqualTo(OperatorRole.ADMIN);
+        assertThat(AccessPolicy.required("GET", AuditResource.class)).isEqualTo(OperatorRole.ADMIN);
     }
 
     @Test
