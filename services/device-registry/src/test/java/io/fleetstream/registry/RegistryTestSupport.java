@@ -4,6 +4,7 @@ import io.fleetstream.infra.SharedInfra;
 import io.fleetstream.schema.AvroSerde;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,20 +27,54 @@ public final class RegistryTestSupport {
 
     private RegistryTestSupport() {}
 
+    /** The bootstrap ADMIN key configured for the test profile in application.properties. */
+    public static final String ADMIN_KEY = "fsk_test-bootstrap-admin-key-0123456789";
+
+    /** A request authenticated with the bootstrap ADMIN key. */
+    public static RequestSpecification admin() {
+        return withKey(ADMIN_KEY);
+    }
+
+    /** A request authenticated with the given operator key. */
+    public static RequestSpecification withKey(String key) {
+        return given().header("Authorization", "Bearer " + key);
+    }
+
+    /** Creates an operator key with the role and returns the key itself. */
+    public static String createKey(String role) {
+        return postJson("/v1/api-keys", Map.of("name", "test " + role.toLowerCase(java.util.Locale.ROOT), "role", role))
+                .statusCode(201)
+                .extract()
+                .path("key");
+    }
+
+    /** Makes sure each device type exists, whether an earlier test created it or not. */
+    public static void ensureTypes(String... types) {
+        for (String type : types) {
+            int status =
+                    postJson("/v1/device-types", Map.of("type", type)).extract().statusCode();
+            if (status != 201 && status != 409) {
+                throw new IllegalStateException("could not create device type " + type + ": " + status);
+            }
+        }
+    }
+
     /** A fresh id with a readable prefix. */
     public static String uniqueId(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public static ValidatableResponse postJson(String path, Object body) {
-        return given().contentType(ContentType.JSON)
+        return admin().contentType(ContentType.JSON)
                 .body(body)
                 .when()
                 .post(path)
                 .then();
     }
 
+    /** Registers a device of the type, creating the type first when needed. */
     public static ValidatableResponse createDevice(String deviceId, String type) {
+        ensureTypes(type);
         return postJson(
                 "/v1/devices",
                 Map.of("deviceId", deviceId, "name", "Device " + deviceId, "type", type, "labels", Map.of()));

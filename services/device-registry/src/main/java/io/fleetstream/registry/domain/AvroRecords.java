@@ -3,11 +3,16 @@ package io.fleetstream.registry.domain;
 import io.fleetstream.registry.persistence.AlertRuleEntity;
 import io.fleetstream.registry.persistence.DeviceCredentialEntity;
 import io.fleetstream.registry.persistence.DeviceEntity;
+import io.fleetstream.registry.persistence.OperatorKeyEntity;
+import io.fleetstream.schema.Aggregation;
 import io.fleetstream.schema.AlertRule;
 import io.fleetstream.schema.AvroSerde;
 import io.fleetstream.schema.Device;
 import io.fleetstream.schema.DeviceCredential;
+import io.fleetstream.schema.OperatorKey;
+import io.fleetstream.schema.RuleKind;
 import io.fleetstream.schema.RuleScope;
+import io.fleetstream.schema.ThresholdDirection;
 
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +23,7 @@ public final class AvroRecords {
     private static final AvroSerde<Device> DEVICES = AvroSerde.of(Device.class);
     private static final AvroSerde<DeviceCredential> CREDENTIALS = AvroSerde.of(DeviceCredential.class);
     private static final AvroSerde<AlertRule> RULES = AvroSerde.of(AlertRule.class);
+    private static final AvroSerde<OperatorKey> KEYS = AvroSerde.of(OperatorKey.class);
 
     private AvroRecords() {}
 
@@ -44,7 +50,12 @@ public final class AvroRecords {
                 .build();
     }
 
+    /**
+     * The rule's record. The schema requires aggregation, direction and thresholds even where a kind does not use
+     * them; INACTIVITY rules carry RAW, ABOVE and 0, which consumers ignore for that kind.
+     */
     public static AlertRule rule(AlertRuleEntity rule) {
+        boolean inactivity = rule.kind == RuleKind.INACTIVITY;
         RuleScope scope = RuleScope.newBuilder()
                 .setDeviceId(rule.scopeDeviceId)
                 .setDeviceType(rule.scopeDeviceType)
@@ -55,12 +66,14 @@ public final class AvroRecords {
                 .setName(rule.name)
                 .setScope(scope)
                 .setMetric(rule.metric)
-                .setAggregation(rule.aggregation)
+                .setKind(rule.kind)
+                .setAggregation(inactivity ? Aggregation.RAW : rule.aggregation)
                 .setWindowSizeMillis(Duration.ofSeconds(rule.windowSizeSeconds).toMillis())
-                .setDirection(rule.direction)
-                .setRaiseThreshold(rule.raiseThreshold)
-                .setClearThreshold(rule.clearThreshold)
+                .setDirection(inactivity ? ThresholdDirection.ABOVE : rule.direction)
+                .setRaiseThreshold(inactivity ? 0.0 : rule.raiseThreshold)
+                .setClearThreshold(inactivity ? 0.0 : rule.clearThreshold)
                 .setConsecutiveWindows(rule.consecutiveWindows)
+                .setInactivityTimeoutMillis(rule.inactivityTimeoutMillis)
                 .setSeverity(rule.severity)
                 .setEnabled(rule.enabled)
                 .setUpdatedAt(rule.updatedAt)
@@ -77,5 +90,21 @@ public final class AvroRecords {
 
     public static byte[] encode(AlertRule rule) {
         return RULES.encode(rule);
+    }
+
+    public static OperatorKey key(OperatorKeyEntity key) {
+        return OperatorKey.newBuilder()
+                .setKeyId(key.keyId)
+                .setName(key.name)
+                .setRole(key.role)
+                .setKeyHash(key.keyHash)
+                .setCreatedAt(key.createdAt)
+                .setExpiresAt(key.expiresAt)
+                .setRevokedAt(key.revokedAt)
+                .build();
+    }
+
+    public static byte[] encode(OperatorKey key) {
+        return KEYS.encode(key);
     }
 }

@@ -26,6 +26,10 @@ final class Checks {
         errors.add(new FieldError(field, message));
     }
 
+    List<FieldError> errors() {
+        return List.copyOf(errors);
+    }
+
     boolean ok() {
         return errors.isEmpty();
     }

@@ -2,6 +2,7 @@ package io.fleetstream.registry.http;
 
 import io.fleetstream.registry.persistence.AlertRuleEntity;
 import io.fleetstream.schema.Aggregation;
+import io.fleetstream.schema.RuleKind;
 import io.fleetstream.schema.Severity;
 import io.fleetstream.schema.ThresholdDirection;
 import io.fleetstream.schema.WindowSizes;
@@ -11,18 +12,23 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Alert rule JSON of the registry API. */
+/**
+ * Alert rule JSON of the registry API. Fields a kind does not use are null: aggregation, windowSize, direction and
+ * thresholds for INACTIVITY, windowSize for RAW, inactivityTimeout for all but INACTIVITY.
+ */
 public record AlertRuleView(
         String ruleId,
         String name,
+        RuleKind kind,
         Scope scope,
         String metric,
         Aggregation aggregation,
         String windowSize,
         ThresholdDirection direction,
-        double raiseThreshold,
-        double clearThreshold,
-        int consecutiveWindows,
+        Double raiseThreshold,
+        Double clearThreshold,
+        Integer consecutiveWindows,
+        String inactivityTimeout,
         Severity severity,
         boolean enabled,
         Instant createdAt,
@@ -32,17 +38,20 @@ public record AlertRuleView(
     public record Scope(String deviceId, String deviceType, Map<String, String> labels) {}
 
     static AlertRuleView of(AlertRuleEntity rule) {
+        boolean inactivity = rule.kind == RuleKind.INACTIVITY;
         return new AlertRuleView(
                 rule.ruleId,
                 rule.name,
+                rule.kind,
                 new Scope(rule.scopeDeviceId, rule.scopeDeviceType, new TreeMap<>(rule.scopeLabels)),
                 rule.metric,
                 rule.aggregation,
-                WindowSizes.label(Duration.ofSeconds(rule.windowSizeSeconds)),
+                rule.windowSizeSeconds == 0 ? null : WindowSizes.label(Duration.ofSeconds(rule.windowSizeSeconds)),
                 rule.direction,
                 rule.raiseThreshold,
                 rule.clearThreshold,
-                rule.consecutiveWindows,
+                inactivity ? null : rule.consecutiveWindows,
+                inactivity ? Duration.ofMillis(rule.inactivityTimeoutMillis).toString() : null,
                 rule.severity,
                 rule.enabled,
                 rule.createdAt,

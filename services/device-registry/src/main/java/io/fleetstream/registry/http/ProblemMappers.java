@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.fleetstream.registry.domain.ConflictException;
 import io.fleetstream.registry.domain.FieldError;
+import io.fleetstream.registry.domain.ForbiddenTransitionException;
 import io.fleetstream.registry.domain.InvalidRequestException;
+import io.fleetstream.registry.domain.TooManyItemsException;
 import io.fleetstream.registry.domain.UnknownResourceException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -49,6 +51,18 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unknown(UnknownResourceException e) {
         return Problem.of("not-found", "Not found", 404, e.getMessage() + "; check the id")
+                .toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response forbiddenTransition(ForbiddenTransitionException e) {
+        return Problem.of("invalid-transition", "Not allowed in the current state", 409, e.getMessage())
+                .toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response tooMany(TooManyItemsException e) {
+        return Problem.of("too-many-items", "Too many items", 413, e.getMessage())
                 .toResponse();
     }
 

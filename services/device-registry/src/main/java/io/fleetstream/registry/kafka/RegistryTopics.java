@@ -9,8 +9,11 @@ import java.util.Set;
 public final class RegistryTopics {
 
     /** Names of the topics this service writes. */
-    public static final Set<String> NAMES =
-            Set.of(Topics.REGISTRY_DEVICES, Topics.REGISTRY_CREDENTIALS, Topics.REGISTRY_ALERT_RULES);
+    public static final Set<String> NAMES = Set.of(
+            Topics.REGISTRY_DEVICES,
+            Topics.REGISTRY_CREDENTIALS,
+            Topics.REGISTRY_ALERT_RULES,
+            Topics.REGISTRY_OPERATOR_KEYS);
 
     private RegistryTopics() {}
 

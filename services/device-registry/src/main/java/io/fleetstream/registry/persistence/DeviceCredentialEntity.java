@@ -7,6 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.Instant;
+import java.util.List;
 
 /** A device credential, by token hash only (table {@code registry.device_credentials}). */
 @Entity
@@ -32,4 +33,14 @@ public class DeviceCredentialEntity extends PanacheEntityBase {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    /** Whether a device could authenticate with this credential at {@code now}. */
+    public boolean validAt(Instant now) {
+        return revokedAt == null && (expiresAt == null || expiresAt.isAfter(now));
+    }
+
+    /** Every credential of the device, oldest first. */
+    public static List<DeviceCredentialEntity> ofDevice(String deviceId) {
+        return list("deviceId = ?1 order by createdAt, credentialId", deviceId);
+    }
 }

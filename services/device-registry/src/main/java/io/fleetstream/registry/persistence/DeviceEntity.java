@@ -7,6 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.Query;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -46,21 +47,45 @@ public class DeviceEntity extends PanacheEntityBase {
     public Instant updatedAt;
 
     /**
-     * One page of devices in device id order, starting after {@code afterDeviceId} (exclusive, null for the first
-     * page), optionally only those of one type.
+     * Filters of the device list; null fields do not filter.
+     *
+     * @param labelsJson JSON object of labels that must all be present with equal values
      */
-    public static List<DeviceEntity> page(String type, String afterDeviceId, int limit) {
-        StringBuilder query = new StringBuilder("1 = 1");
+    public record Filter(String type, DeviceState state, String labelsJson) {}
+
+    /**
+     * One page of devices in device id order, starting after {@code afterDeviceId} (exclusive, null for the first
+     * page). Native SQL because the label filter is JSONB containment ({@code @>}), served by a GIN index.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<DeviceEntity> page(Filter filter, String afterDeviceId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM registry.devices WHERE true");
         Map<String, Object> params = new HashMap<>();
-        if (type != null) {
-            query.append(" and type = :type");
-            params.put("type", type);
+        if (filter.type() != null) {
+            sql.append(" AND type = :type");
+            params.put("type", filter.type());
+        }
+        if (filter.state() != null) {
+            sql.append(" AND state = :state");
+            params.put("state", filter.state().name());
+        }
+        if (filter.labelsJson() != null) {
+            sql.append(" AND labels @> CAST(:labels AS jsonb)");
+            params.put("labels", filter.labelsJson());
         }
         if (afterDeviceId != null) {
-            query.append(" and deviceId > :after");
+            sql.append(" AND device_id > :after");
             params.put("after", afterDeviceId);
         }
-        query.append(" order by deviceId");
-        return find(query.toString(), params).page(0, limit).list();
+        sql.append(" ORDER BY device_id LIMIT :limit");
+        params.put("limit", limit);
+        Query query = getEntityManager().createNativeQuery(sql.toString(), DeviceEntity.class);
+        params.forEach(query::setParameter);
+        return query.getResultList();
+    }
+
+    /** How many devices name the type. */
+    public static long countOfType(String type) {
+        return count("type", type);
     }
 }

@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.fleetstream.registry.RegistryTestSupport.admin;
 import static io.fleetstream.registry.RegistryTestSupport.postJson;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -64,7 +64,7 @@ class AlertRuleApiTest {
                 .extract()
                 .path("ruleId");
 
-        given().get("/v1/alert-rules/{id}", ruleId)
+        admin().get("/v1/alert-rules/{id}", ruleId)
                 .then()
                 .statusCode(200)
                 .body("ruleId", equalTo(ruleId))
@@ -118,7 +118,7 @@ class AlertRuleApiTest {
         postJson("/v1/alert-rules", with("windowSize", "2m"))
                 .statusCode(400)
                 .body("errors[0].field", equalTo("windowSize"))
-                .body("errors[0].message", equalTo("'2m' is not supported; use one of 1m, 5m, 15m, 1h, 1d"));
+                .body("errors[0].message", equalTo("'2m' is not supported; use one of 1m, 5m, 15m, 1h"));
         postJson("/v1/alert-rules", with("windowSize", "5 minutes"))
                 .statusCode(400)
                 .body("errors[0].message", containsString("is not a window size"));
@@ -131,7 +131,7 @@ class AlertRuleApiTest {
                 .body("errors[0].field", equalTo("consecutiveWindows"))
                 .body("errors[0].message", containsString("use 1 to 100"));
         postJson("/v1/alert-rules", with("consecutiveWindows", 101)).statusCode(400);
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body(toJson(validRule()).replace("\"consecutiveWindows\":3", "\"consecutiveWindows\":2.5"))
                 .post("/v1/alert-rules")
                 .then()
@@ -157,7 +157,7 @@ class AlertRuleApiTest {
     @Test
     void rejectsNonFiniteAndMissingThresholds() {
         String body = toJson(validRule()).replace("\"raiseThreshold\":90.5", "\"raiseThreshold\":1e999");
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body(body)
                 .post("/v1/alert-rules")
                 .then()
@@ -187,14 +187,14 @@ class AlertRuleApiTest {
                 .body("errors.field", equalTo(List.of("metric", "aggregation", "direction", "severity")))
                 .body(
                         "errors[1].message",
-                        equalTo("'avg' is not one of AVG, MIN, MAX, SUM, COUNT (values are upper case)"))
+                        equalTo("'avg' is not one of AVG, MIN, MAX, SUM, COUNT, RAW (values are upper case)"))
                 .body("errors[2].message", equalTo("'UP' is not one of ABOVE, BELOW"))
                 .body("errors[3].message", equalTo("is required; use one of INFO, WARNING, CRITICAL"));
     }
 
     @Test
     void answersNotFoundForUnknownRule() {
-        given().get("/v1/alert-rules/{id}", "no-such-rule")
+        admin().get("/v1/alert-rules/{id}", "no-such-rule")
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json")
@@ -214,7 +214,7 @@ class AlertRuleApiTest {
         List<String> seen = new ArrayList<>();
         String cursor = null;
         do {
-            var request = given().queryParam("limit", 2);
+            var request = admin().queryParam("limit", 2);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }

@@ -18,10 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.fleetstream.registry.RegistryTestSupport.admin;
 import static io.fleetstream.registry.RegistryTestSupport.createDevice;
 import static io.fleetstream.registry.RegistryTestSupport.postJson;
 import static io.fleetstream.registry.RegistryTestSupport.uniqueId;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -39,7 +39,7 @@ class CredentialApiTest {
         String deviceId = uniqueId("tracker");
         createDevice(deviceId, "tracker").statusCode(201);
 
-        var response = given().post("/v1/devices/{id}/credentials", deviceId)
+        var response = admin().post("/v1/devices/{id}/credentials", deviceId)
                 .then()
                 .statusCode(201)
                 .header("Cache-Control", containsString("no-store"))
@@ -57,7 +57,7 @@ class CredentialApiTest {
                 .contains(TokenHash.of(token))
                 .doesNotContain(token);
         assertThat(rows.get(0)).doesNotContain(token.substring(4));
-        given().get("/v1/devices/{id}", deviceId).then().body(org.hamcrest.Matchers.not(containsString(token)));
+        admin().get("/v1/devices/{id}", deviceId).then().body(org.hamcrest.Matchers.not(containsString(token)));
     }
 
     @Test
@@ -65,11 +65,11 @@ class CredentialApiTest {
         String deviceId = uniqueId("gateway");
         createDevice(deviceId, "gateway").statusCode(201);
 
-        String first = given().post("/v1/devices/{id}/credentials", deviceId)
+        String first = admin().post("/v1/devices/{id}/credentials", deviceId)
                 .then()
                 .extract()
                 .path("token");
-        String second = given().post("/v1/devices/{id}/credentials", deviceId)
+        String second = admin().post("/v1/devices/{id}/credentials", deviceId)
                 .then()
                 .extract()
                 .path("token");
@@ -118,7 +118,7 @@ class CredentialApiTest {
         String deviceId = uniqueId("texty");
         createDevice(deviceId, "sensor").statusCode(201);
 
-        given().contentType(ContentType.TEXT)
+        admin().contentType(ContentType.TEXT)
                 .body("expiresAt=tomorrow")
                 .post("/v1/devices/{id}/credentials", deviceId)
                 .then()
@@ -128,7 +128,7 @@ class CredentialApiTest {
 
     @Test
     void answersNotFoundForCredentialOfUnknownDevice() {
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body("{}")
                 .post("/v1/devices/{id}/credentials", "no-such-device")
                 .then()

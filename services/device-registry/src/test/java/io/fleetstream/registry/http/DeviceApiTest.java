@@ -5,6 +5,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -12,10 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.fleetstream.registry.RegistryTestSupport.admin;
 import static io.fleetstream.registry.RegistryTestSupport.createDevice;
+import static io.fleetstream.registry.RegistryTestSupport.ensureTypes;
 import static io.fleetstream.registry.RegistryTestSupport.postJson;
 import static io.fleetstream.registry.RegistryTestSupport.uniqueId;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -27,6 +29,11 @@ import static org.hamcrest.Matchers.nullValue;
 @QuarkusTest
 @QuarkusTestResource(FleetstreamInfraResource.class)
 class DeviceApiTest {
+
+    @BeforeEach
+    void typesExist() {
+        ensureTypes("boiler", "sensor", "pump", "valve");
+    }
 
     @Test
     void createsDeviceAndReturnsItByItsId() {
@@ -55,7 +62,7 @@ class DeviceApiTest {
                 .extract()
                 .asString();
 
-        String fetched = given().get("/v1/devices/{id}", deviceId)
+        String fetched = admin().get("/v1/devices/{id}", deviceId)
                 .then()
                 .statusCode(200)
                 .extract()
@@ -75,7 +82,7 @@ class DeviceApiTest {
                 .path("deviceId");
 
         assertThat(deviceId).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-        given().get("/v1/devices/{id}", deviceId).then().statusCode(200).body("name", equalTo("Anonymous sensor"));
+        admin().get("/v1/devices/{id}", deviceId).then().statusCode(200).body("name", equalTo("Anonymous sensor"));
     }
 
     @Test
@@ -88,12 +95,12 @@ class DeviceApiTest {
                 .contentType("application/problem+json")
                 .body("status", equalTo(409))
                 .body("detail", containsString("device [" + deviceId + "] already exists"));
-        given().get("/v1/devices/{id}", deviceId).then().body("name", equalTo("Device " + deviceId));
+        admin().get("/v1/devices/{id}", deviceId).then().body("name", equalTo("Device " + deviceId));
     }
 
     @Test
     void answersNotFoundForUnknownDevice() {
-        given().get("/v1/devices/{id}", "no-such-device")
+        admin().get("/v1/devices/{id}", "no-such-device")
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json")
@@ -129,7 +136,7 @@ class DeviceApiTest {
 
     @Test
     void rejectsMalformedJsonWithProblemDocument() {
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body("{\"name\": \"x\", ")
                 .post("/v1/devices")
                 .then()
@@ -142,29 +149,29 @@ class DeviceApiTest {
 
     @Test
     void rejectsWrongJsonTypesAndUnknownFields() {
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body("{\"name\": 5, \"type\": \"pump\"}")
                 .post("/v1/devices")
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", equalTo("name"))
                 .body("errors[0].message", equalTo("must be a string"));
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body("{\"name\": \"Pump\", \"type\": \"pump\", \"colour\": \"red\"}")
                 .post("/v1/devices")
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", equalTo("colour"))
                 .body("errors[0].message", containsString("is not a known field"))
-                .body("errors[0].message", containsString("deviceId, labels, name, type"));
-        given().contentType(ContentType.JSON)
+                .body("errors[0].message", containsString("deviceId, labels, name, state, type"));
+        admin().contentType(ContentType.JSON)
                 .body("[{\"name\": \"Pump\", \"type\": \"pump\"}]")
                 .post("/v1/devices")
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", equalTo("$"))
                 .body("errors[0].message", equalTo("must be a JSON object"));
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body("{\"name\": \"Pump\", \"type\": \"pump\", \"labels\": {\"a\": null}}")
                 .post("/v1/devices")
                 .then()
@@ -174,12 +181,12 @@ class DeviceApiTest {
 
     @Test
     void rejectsEmptyBodyAndNonJsonContent() {
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .post("/v1/devices")
                 .then()
                 .statusCode(400)
                 .body("errors[0].message", containsString("the body is empty"));
-        given().contentType(ContentType.TEXT)
+        admin().contentType(ContentType.TEXT)
                 .body("name=x")
                 .post("/v1/devices")
                 .then()
@@ -201,7 +208,7 @@ class DeviceApiTest {
         String cursor = null;
         int pages = 0;
         do {
-            var request = given().queryParam("type", type).queryParam("limit", 2);
+            var request = admin().queryParam("type", type).queryParam("limit", 2);
             if (cursor != null) {
                 request.queryParam("cursor", cursor);
             }
@@ -224,7 +231,7 @@ class DeviceApiTest {
         String type = uniqueId("single");
         createDevice(uniqueId("only"), type).statusCode(201);
 
-        given().queryParam("type", type)
+        admin().queryParam("type", type)
                 .get("/v1/devices")
                 .then()
                 .statusCode(200)
@@ -235,20 +242,20 @@ class DeviceApiTest {
 
     @Test
     void rejectsInvalidPagingParameters() {
-        given().queryParam("cursor", "not-a-cursor")
+        admin().queryParam("cursor", "not-a-cursor")
                 .get("/v1/devices")
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", equalTo("cursor"))
                 .body("errors[0].message", containsString("leave cursor out"));
-        given().queryParam("limit", 1001)
+        admin().queryParam("limit", 1001)
                 .get("/v1/devices")
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", equalTo("limit"))
                 .body("errors[0].message", containsString("1 to 1000"));
-        given().queryParam("limit", "ten").get("/v1/devices").then().statusCode(400);
-        given().queryParam("type", "bad type")
+        admin().queryParam("limit", "ten").get("/v1/devices").then().statusCode(400);
+        admin().queryParam("type", "bad type")
                 .get("/v1/devices")
                 .then()
                 .statusCode(400)
@@ -257,7 +264,7 @@ class DeviceApiTest {
 
     @Test
     void answersUnknownPathsWithProblemDocument() {
-        given().get("/v1/nothing-here")
+        admin().get("/v1/nothing-here")
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json")

@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,13 +29,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static io.fleetstream.registry.RegistryTestSupport.admin;
 import static io.fleetstream.registry.RegistryTestSupport.createDevice;
 import static io.fleetstream.registry.RegistryTestSupport.decode;
+import static io.fleetstream.registry.RegistryTestSupport.ensureTypes;
 import static io.fleetstream.registry.RegistryTestSupport.postJson;
 import static io.fleetstream.registry.RegistryTestSupport.readTopic;
 import static io.fleetstream.registry.RegistryTestSupport.uniqueId;
 import static io.fleetstream.registry.RegistryTestSupport.valuesFor;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -44,6 +46,11 @@ import static org.hamcrest.Matchers.hasItem;
 @QuarkusTest
 @QuarkusTestResource(FleetstreamInfraResource.class)
 class OutboxDeliveryTest {
+
+    @BeforeEach
+    void typesExist() {
+        ensureTypes("boiler", "sensor", "pump", "valve");
+    }
 
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
@@ -158,7 +165,8 @@ class OutboxDeliveryTest {
         assertThat(published).extracting(Device::getName).containsExactly("Device " + deviceId);
         assertThat(records)
                 .extracting(ConsumerRecord::value)
-                .noneMatch(value -> new String(value, StandardCharsets.ISO_8859_1).contains("Impostor"));
+                .noneMatch(
+                        value -> value != null && new String(value, StandardCharsets.ISO_8859_1).contains("Impostor"));
     }
 
     @Test
@@ -194,12 +202,12 @@ class OutboxDeliveryTest {
         createDevice(deviceId, "sensor").statusCode(201);
         await().atMost(DELIVERY).until(() -> valuesFor(Topics.REGISTRY_DEVICES, deviceId), list -> !list.isEmpty());
 
-        given().get("/q/metrics")
+        admin().get("/q/metrics")
                 .then()
                 .statusCode(200)
                 .body(containsString("fleetstream_registry_outbox_pending"))
                 .body(containsString("fleetstream_registry_outbox_published_total{topic=\"fleet.registry.devices\"}"));
-        await().atMost(DELIVERY).untilAsserted(() -> given().get("/q/health/ready")
+        await().atMost(DELIVERY).untilAsserted(() -> admin().get("/q/health/ready")
                 .then()
                 .statusCode(200)
                 .body("checks.name", hasItem("outbox-relay"))

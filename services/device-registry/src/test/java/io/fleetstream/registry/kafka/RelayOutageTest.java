@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
+import static io.fleetstream.registry.RegistryTestSupport.admin;
 import static io.fleetstream.registry.RegistryTestSupport.createDevice;
 import static io.fleetstream.registry.RegistryTestSupport.decode;
 import static io.fleetstream.registry.RegistryTestSupport.uniqueId;
 import static io.fleetstream.registry.RegistryTestSupport.valuesFor;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,7 +31,7 @@ class RelayOutageTest {
     @Test
     void deliversChangesMadeWhileKafkaWasDown() {
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+                .untilAsserted(() -> admin().get("/q/health/ready").then().statusCode(200));
         KafkaBroker kafka = SharedInfra.kafka();
         String deviceId = uniqueId("outage");
         double failuresBefore = relayFailures();
@@ -41,7 +41,7 @@ class RelayOutageTest {
             // The registry keeps accepting changes; they wait in the outbox.
             createDevice(deviceId, "sensor").statusCode(201);
             await().atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
+                    .untilAsserted(() -> admin().get("/q/health/ready").then().statusCode(503));
             await().atMost(Duration.ofSeconds(30)).until(() -> relayFailures() > failuresBefore);
         } finally {
             kafka.restart();
@@ -52,12 +52,12 @@ class RelayOutageTest {
         assertThat(values).hasSize(1);
         assertThat(decode(Device.class, values.get(0)).getDeviceId()).isEqualTo(deviceId);
         await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+                .untilAsserted(() -> admin().get("/q/health/ready").then().statusCode(200));
     }
 
     private static double relayFailures() {
         String metrics =
-                given().get("/q/metrics").then().statusCode(200).extract().asString();
+                admin().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines()
                 .filter(line -> line.startsWith("fleetstream_registry_outbox_relay_failures_total{cause=\"kafka\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
