@@ -57,6 +57,10 @@ public final class BeijingDataset {
     /** The device type every station is registered with. */
     public static final String DEVICE_TYPE = "air-quality-station";
 
+    /** How the registry describes that type. */
+    public static final String DEVICE_TYPE_DESCRIPTION =
+            "Beijing municipal air-quality monitoring station: pollutant concentrations and weather, hourly";
+
     /** Labels every station is registered with. */
     public static final Map<String, String> DEVICE_LABELS = Map.of("city", "beijing", "source", "uci-prsa");
 

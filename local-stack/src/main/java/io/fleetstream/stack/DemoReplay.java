@@ -133,6 +133,8 @@ public final class DemoReplay {
                         "fleetstream.aggregation.window-sizes",
                         windowSizes),
                 ServiceName.TELEMETRY_SINK,
+                Map.of("fleetstream.aggregation.window-sizes", windowSizes),
+                ServiceName.QUERY_API,
                 Map.of("fleetstream.aggregation.window-sizes", windowSizes));
     }
 
@@ -185,6 +187,17 @@ public final class DemoReplay {
 
     private Map<String, String> registerStations() {
         URI registry = stack.baseUri(ServiceName.DEVICE_REGISTRY);
+        http.exchange(
+                http.jsonRequest(
+                        "POST",
+                        registry.resolve("/v1/device-types"),
+                        Map.of(
+                                "type",
+                                BeijingDataset.DEVICE_TYPE,
+                                "description",
+                                BeijingDataset.DEVICE_TYPE_DESCRIPTION),
+                        operatorKey()),
+                201);
         Map<String, String> tokens = new LinkedHashMap<>();
         for (String station : options.stations()) {
             String deviceId = BeijingDataset.deviceId(station);
@@ -557,8 +570,8 @@ public final class DemoReplay {
                 "latest of " + example,
                 query.resolve("/v1/devices/" + example + "/latest").toString());
         urls.put(
-                "hourly PM2.5 of " + example,
-                query.resolve("/v1/devices/" + example + "/aggregates?metric=PM2.5&window=1h")
+                "daily PM2.5 of " + example,
+                query.resolve("/v1/devices/" + example + "/aggregates?metric=PM2.5&bucket=1d&tz=Asia/Shanghai")
                         .toString());
         urls.put("registered devices", registry.resolve("/v1/devices").toString());
         urls.put("alert rules", registry.resolve("/v1/alert-rules").toString());
