@@ -7,7 +7,7 @@
 #   benchmarks/run.sh -Dbench.gateway.args="-Dfleetstream.ingest.some-limit=1000000"
 #   benchmarks/run.sh --no-build --help                 every option
 #
-# -D options go to the benchmark JVM; --no-build skips the Maven build. Never run by ./mvnw verify or CI.
+# -D and -X options go to the benchmark JVM; --no-build skips the Maven build. Never run by ./mvnw verify or CI.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ args=()
 for arg in "$@"; do
     case "$arg" in
         --no-build) build=false ;;
-        -D*) jvm_args+=("$arg") ;;
+        -D*|-X*) jvm_args+=("$arg") ;;
         *) args+=("$arg") ;;
     esac
 done

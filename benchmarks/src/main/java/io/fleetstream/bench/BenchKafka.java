@@ -4,24 +4,28 @@ import io.fleetstream.schema.AvroSerde;
 import io.fleetstream.schema.Device;
 import io.fleetstream.schema.DeviceCredential;
 import io.fleetstream.schema.DeviceState;
+import io.fleetstream.schema.TokenHash;
 import io.fleetstream.schema.TopicProvisioner;
 import io.fleetstream.schema.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** What the benchmark does with Kafka besides measuring it: topics, registry records and end offsets. */
 final class BenchKafka {
@@ -56,7 +60,7 @@ final class BenchKafka {
                 .filter(spec -> spec.name().equals(Topics.TELEMETRY_RAW))
                 .findFirst()
                 .orElseThrow();
-        List<Topics.TopicSpec> all = new java.util.ArrayList<>(wanted);
+        List<Topics.TopicSpec> all = new ArrayList<>(wanted);
         all.add(new Topics.TopicSpec(BASELINE_TOPIC, raw.partitions(), raw.configs()));
         TopicProvisioner.ensure(bootstrapServers, all);
     }
@@ -89,7 +93,7 @@ final class BenchKafka {
                 DeviceCredential credential = DeviceCredential.newBuilder()
                         .setCredentialId(device.credentialId())
                         .setDeviceId(device.deviceId())
-                        .setTokenHash(io.fleetstream.schema.TokenHash.of(device.token()))
+                        .setTokenHash(TokenHash.of(device.token()))
                         .setCreatedAt(now)
                         .build();
                 producer.send(new ProducerRecord<>(
@@ -107,20 +111,26 @@ final class BenchKafka {
 
     /** The sum of a topic's end offsets: the records written to it, as the benchmark's producers use no transactions. */
     long endOffsetSum(String topic) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "bench-offsets");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(PartitionInfo::partition)
-                    .map(p -> new TopicPartition(topic, p))
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<TopicPartition> partitions = admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
                     .toList();
-            return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream()
-                    .mapToLong(Long::longValue)
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
                     .sum();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the end offsets of " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not read the end offsets of " + topic + ": " + e.getMessage(), e);
         }
     }
 }

@@ -115,7 +115,7 @@ final class JfrHotSpots {
     }
 
     void print(PrintStream out, int limit) {
-        out.printf("  %,d execution samples (about one per 10 ms of CPU per running thread)%n", samples);
+        out.printf("  %,d execution samples of running Java code%n", samples);
         out.println("  CPU samples by thread:");
         top(threads, 8).forEach(e -> line(out, e.getValue(), samples, e.getKey()));
         out.println("  CPU samples by package of the running method (self time):");
