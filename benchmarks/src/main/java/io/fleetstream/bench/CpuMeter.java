@@ -16,7 +16,7 @@ final class CpuMeter {
     private static final double TICKS_PER_SECOND = 100.0;
 
     /** CPU time used, in cores (CPU seconds per second of wall time), during one window. */
-    record Usage(double client, double gateway, double broker, double machine, int cores) {
+    record Usage(double client, double gateway, double gatewaySystem, double broker, double machine, int cores) {
 
         /** Whatever else ran on the machine: other builds, the kernel's own work not charged to a process. */
         double other() {
@@ -25,7 +25,13 @@ final class CpuMeter {
     }
 
     /** CPU times at one instant. */
-    record Snapshot(long wallNanos, Duration client, Duration gateway, Duration broker, long machineBusyTicks) {}
+    record Snapshot(
+            long wallNanos,
+            Duration client,
+            Duration gateway,
+            long gatewaySystemTicks,
+            Duration broker,
+            long machineBusyTicks) {}
 
     private final ProcessHandle gateway;
     private final ProcessHandle broker;
@@ -37,7 +43,12 @@ final class CpuMeter {
 
     Snapshot snapshot() {
         return new Snapshot(
-                System.nanoTime(), cpu(ProcessHandle.current()), cpu(gateway), cpu(broker), machineBusyTicks());
+                System.nanoTime(),
+                cpu(ProcessHandle.current()),
+                cpu(gateway),
+                gateway == null ? 0 : systemTicks(gateway.pid()),
+                cpu(broker),
+                machineBusyTicks());
     }
 
     static Usage between(Snapshot start, Snapshot end) {
@@ -45,6 +56,7 @@ final class CpuMeter {
         return new Usage(
                 cores(start.client(), end.client(), seconds),
                 cores(start.gateway(), end.gateway(), seconds),
+                (end.gatewaySystemTicks() - start.gatewaySystemTicks()) / TICKS_PER_SECOND / seconds,
                 cores(start.broker(), end.broker(), seconds),
                 (end.machineBusyTicks() - start.machineBusyTicks()) / TICKS_PER_SECOND / seconds,
                 Runtime.getRuntime().availableProcessors());
@@ -60,6 +72,21 @@ final class CpuMeter {
         }
         Optional<Duration> total = process.info().totalCpuDuration();
         return total.orElse(Duration.ZERO);
+    }
+
+    /**
+     * The kernel time of a process (field 15, stime, of {@code /proc/<pid>/stat}): for the gateway mostly socket
+     * reads and writes, which Flight Recorder's execution samples do not see.
+     */
+    private static long systemTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name in field 2 may contain spaces; the fields after its closing parenthesis do not.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+            return Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** The busy ticks of all CPUs since boot: everything in the first line of /proc/stat except idle and iowait. */

@@ -228,8 +228,19 @@ public final class EdgeBenchmark {
                 result.latencyMillis(50), result.latencyMillis(99), result.latencyMillis(100));
         CpuMeter.Usage cpu = result.cpu();
         out.printf(
-                "  CPU (cores of %d): load generator %.2f, gateway %.2f, Kafka %.2f, everything else %.2f%n",
-                cpu.cores(), cpu.client(), cpu.gateway(), cpu.broker(), cpu.other());
+                "  CPU (cores of %d): load generator %.2f, gateway %.2f (kernel %.2f of it), Kafka %.2f,"
+                        + " everything else %.2f%n",
+                cpu.cores(), cpu.client(), cpu.gateway(), cpu.gatewaySystem(), cpu.broker(), cpu.other());
+        double perSecond = result.operationsPerSecond();
+        if (perSecond > 0) {
+            // CPU time per operation hardly depends on how many cores other processes took, unlike the rate.
+            out.printf(
+                    "  CPU per %s: load generator %.0f us, gateway %.0f us, Kafka %.0f us%n",
+                    result.name().equals("raw producer") ? "record" : "request",
+                    cpu.client() / perSecond * 1e6,
+                    cpu.gateway() / perSecond * 1e6,
+                    cpu.broker() / perSecond * 1e6);
+        }
         if (result.unexpectedCount() > 0) {
             out.println("  UNEXPECTED: " + result.unexpected());
         }

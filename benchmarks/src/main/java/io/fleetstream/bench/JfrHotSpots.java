@@ -41,6 +41,32 @@ final class JfrHotSpots {
             "io.vertx.ext.web.",
             "io.smallrye.");
 
+    /**
+     * Stages of the gateway's request path, each recognised by a method on the sample's stack; the first that matches
+     * (in this order) gets the sample. Names of gateway and library classes, so they need updating when those move.
+     */
+    private static final List<Stage> STAGES = List.of(
+            new Stage(
+                    "Kafka send (TelemetryPublisher.publish: Avro encode, KafkaProducer.send)",
+                    "TelemetryPublisher.publish"),
+            new Stage("JSON parse and validation (ReadingParser.parse)", "ReadingParser.parse"),
+            new Stage(
+                    "authentication (DeviceAuthenticator: SHA-256, credential lookup)",
+                    "DeviceAuthenticator.authenticate"),
+            new Stage("metrics (Micrometer timers and counters)", "io.micrometer.", "io.quarkus.micrometer."),
+            new Stage(
+                    "response entity (RESTEasy writer lookup, Jackson, output stream)",
+                    "ServerSerialisers.invokeWriter"),
+            new Stage("RESTEasy Reactive request handling (other handlers)", "AbstractResteasyReactiveContext.run"),
+            new Stage("Vert.x Web router and Quarkus HTTP handlers", "io.vertx.ext.web.", "io.quarkus.vertx.http."),
+            new Stage(
+                    "Vert.x and Netty HTTP server (decode, encode, socket I/O in Java)",
+                    "io.netty.",
+                    "io.vertx.core."));
+
+    private record Stage(String name, String... markers) {}
+
+    private final Map<String, Integer> stages = new HashMap<>();
     private final Map<String, Integer> self = new HashMap<>();
     private final Map<String, Integer> inclusive = new HashMap<>();
     private final Map<String, Integer> packages = new HashMap<>();
@@ -105,6 +131,7 @@ final class JfrHotSpots {
         String top = name(frames.get(0).getMethod());
         self.merge(top, 1, Integer::sum);
         packages.merge(packageGroup(frames.get(0).getMethod()), 1, Integer::sum);
+        stages.merge(stage(thread == null ? "?" : thread.getJavaName(), frames), 1, Integer::sum);
         Set<String> seen = new HashSet<>();
         for (RecordedFrame frame : frames) {
             String name = name(frame.getMethod());
@@ -118,6 +145,8 @@ final class JfrHotSpots {
         out.printf("  %,d execution samples of running Java code%n", samples);
         out.println("  CPU samples by thread:");
         top(threads, 8).forEach(e -> line(out, e.getValue(), samples, e.getKey()));
+        out.println("  CPU samples by stage of the request path:");
+        top(stages, STAGES.size() + 3).forEach(e -> line(out, e.getValue(), samples, e.getKey()));
         out.println("  CPU samples by package of the running method (self time):");
         top(packages, 12).forEach(e -> line(out, e.getValue(), samples, e.getKey()));
         out.println("  hottest methods (self time):");
@@ -152,6 +181,26 @@ final class JfrHotSpots {
             }
         }
         return stack.getFrames().isEmpty() ? "?" : name(stack.getFrames().get(0).getMethod());
+    }
+
+    private static String stage(String thread, List<RecordedFrame> frames) {
+        if (thread.startsWith("kafka-producer-network-thread")) {
+            return "Kafka producer I/O thread";
+        }
+        if (!thread.startsWith("vert.x-eventloop")) {
+            return "other threads";
+        }
+        for (Stage stage : STAGES) {
+            for (RecordedFrame frame : frames) {
+                String name = name(frame.getMethod());
+                for (String marker : stage.markers()) {
+                    if (name.contains(marker)) {
+                        return stage.name();
+                    }
+                }
+            }
+        }
+        return "other event-loop work";
     }
 
     private static List<Map.Entry<String, Integer>> top(Map<String, Integer> counts, int limit) {
