@@ -55,8 +55,9 @@ final class JfrHotSpots {
                     "DeviceAuthenticator.authenticate"),
             new Stage("metrics (Micrometer timers and counters)", "io.micrometer.", "io.quarkus.micrometer."),
             new Stage(
-                    "response entity (RESTEasy writer lookup, Jackson, output stream)",
-                    "ServerSerialisers.invokeWriter"),
+                    "response (RESTEasy writer lookup, Jackson, output stream, ending the response)",
+                    "ServerSerialisers.invokeWriter",
+                    "ResponseWriterHandler"),
             new Stage("RESTEasy Reactive request handling (other handlers)", "AbstractResteasyReactiveContext.run"),
             new Stage("Vert.x Web router and Quarkus HTTP handlers", "io.vertx.ext.web.", "io.quarkus.vertx.http."),
             new Stage(
