@@ -138,32 +138,61 @@ public final class EdgeBenchmark {
                 printPhase(batched, "readings");
 
                 announce("3/3 edge, 1 reading per request", options.singleConnections() + " connections");
-                Path recording = workDir.resolve("gateway-single.jfr");
-                PhaseResult single;
-                try (LoadClient client = client(port, options.singleConnections())) {
-                    out.println("  client: " + client.describe());
-                    if (options.jfr()) {
-                        gateway.scheduleRecording(recording, options.warmUp(), options.measure());
-                    }
-                    single = new EdgeLoad(client, workload, 1, options.singleConnections(), maxRequests())
-                            .run("edge single", options.warmUp(), options.measure(), meter);
-                }
+                PhaseResult single = singlePhase(port, workload, meter, "edge single");
                 long offsetsAfter = kafka.endOffsetSum(Topics.TELEMETRY_RAW);
                 printPhase(single, "requests");
 
                 boolean correct = printCorrectness(
                         batched, offsetsBetween - offsetsBefore, single, offsetsAfter - offsetsBetween);
                 printSummary(size, raw, batched, single);
-                if (options.jfr() && gateway.awaitRecording(recording, Duration.ofSeconds(30))) {
-                    out.println();
-                    out.println("Gateway profile during the single-reading measurement (" + recording + "):");
-                    JfrHotSpots.read(recording).print(out, 20);
+                if (options.jfr()) {
+                    correct &= profile(gateway, port, workload, meter, kafka, offsetsAfter, workDir);
                 }
                 out.println();
                 out.println("Stopping the gateway (pid " + gateway.pid() + ") and Kafka (pid " + broker.pid() + ")");
                 return correct;
             }
         }
+    }
+
+    private PhaseResult singlePhase(int port, Workload workload, CpuMeter meter, String name) {
+        try (LoadClient client = client(port, options.singleConnections())) {
+            out.println("  client: " + client.describe());
+            return new EdgeLoad(client, workload, 1, options.singleConnections(), maxRequests())
+                    .run(name, options.warmUp(), options.measure(), meter);
+        }
+    }
+
+    /**
+     * Runs the single-reading load once more with Flight Recorder on and prints where the gateway spent it. This is a
+     * phase of its own because the recording is not free: started through jcmd in a warm gateway it made the gateway
+     * spend several times the CPU per request in some runs, so the measured phases run without it.
+     */
+    private boolean profile(
+            GatewayProcess gateway,
+            int port,
+            Workload workload,
+            CpuMeter meter,
+            BenchKafka kafka,
+            long offsetsBefore,
+            Path workDir) {
+        Path recording = workDir.resolve("gateway-single.jfr");
+        announce(
+                "profile: edge, 1 reading per request, JFR on (not part of the goals)",
+                options.singleConnections() + " connections");
+        gateway.scheduleRecording(recording, options.warmUp(), options.measure());
+        PhaseResult profiled = singlePhase(port, workload, meter, "edge single, JFR on");
+        long offsetsAfter = kafka.endOffsetSum(Topics.TELEMETRY_RAW);
+        printPhase(profiled, "requests");
+        boolean correct = correctness(profiled, offsetsAfter - offsetsBefore, 1);
+        if (gateway.awaitRecording(recording, Duration.ofSeconds(30))) {
+            out.println();
+            out.println("Gateway profile during the measured window of the profile phase (" + recording + "):");
+            JfrHotSpots.read(recording).print(out, 20);
+        } else {
+            out.println("The recording " + recording + " was not written; see " + gateway.logFile());
+        }
+        return correct;
     }
 
     private long maxRequests() {
@@ -205,7 +234,7 @@ public final class EdgeBenchmark {
                 options.devices(),
                 options.client().name().toLowerCase(),
                 options.clientThreads(),
-                options.jfr() ? "on during the single-reading measurement" : "off");
+                options.jfr() ? "on in an extra single-reading phase after the measured ones" : "off");
         out.println("work dir  " + workDir);
     }
 
@@ -219,7 +248,7 @@ public final class EdgeBenchmark {
     private void printPhase(PhaseResult result, String unit) {
         out.printf(
                 "  %,.0f %s/s",
-                result.name().equals("edge single") ? result.operationsPerSecond() : result.itemsPerSecond(), unit);
+                result.name().startsWith("edge single") ? result.operationsPerSecond() : result.itemsPerSecond(), unit);
         if (result.name().equals("edge batched")) {
             out.printf(" (%,.0f requests/s)", result.operationsPerSecond());
         }
@@ -240,6 +269,14 @@ public final class EdgeBenchmark {
                     cpu.client() / perSecond * 1e6,
                     cpu.gateway() / perSecond * 1e6,
                     cpu.broker() / perSecond * 1e6);
+            double perOperation = (cpu.client() + cpu.gateway() + cpu.broker()) / perSecond;
+            out.printf(
+                    "  CPU-bound estimate with the machine to itself: %,.0f %s/s (%d cores / %.0f us per %s)%n",
+                    cpu.cores() / perOperation * result.itemsPerOperation(),
+                    unit,
+                    cpu.cores(),
+                    perOperation * 1e6,
+                    result.name().equals("raw producer") ? "record" : "request");
         }
         if (result.unexpectedCount() > 0) {
             out.println("  UNEXPECTED: " + result.unexpected());
@@ -259,7 +296,7 @@ public final class EdgeBenchmark {
         boolean allAccepted = result.unexpectedCount() == 0 && result.acceptedTotal() == expected;
         boolean offsetsMatch = topicGrowth == result.acceptedTotal();
         out.printf(
-                "  %-13s %,d requests, %s; %,d readings accepted of %,d sent; %s grew by %,d: %s%n",
+                "  %-20s %,d requests, %s; %,d readings accepted of %,d sent; %s grew by %,d: %s%n",
                 result.name(),
                 result.operationsTotal(),
                 result.unexpectedCount() == 0 ? "every one answered 202" : result.unexpectedCount() + " NOT 202",

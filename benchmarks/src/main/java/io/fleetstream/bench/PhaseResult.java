@@ -37,6 +37,11 @@ record PhaseResult(
         return items / seconds();
     }
 
+    /** Readings (raw producer: records) per request. */
+    double itemsPerOperation() {
+        return operations == 0 ? 0 : (double) items / operations;
+    }
+
     /** A latency percentile in milliseconds. */
     double latencyMillis(double percentile) {
         return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
