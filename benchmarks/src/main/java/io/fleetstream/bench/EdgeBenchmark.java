@@ -165,8 +165,9 @@ public final class EdgeBenchmark {
 
     /**
      * Runs the single-reading load once more with Flight Recorder on and prints where the gateway spent it. This is a
-     * phase of its own because the recording is not free: started through jcmd in a warm gateway it made the gateway
-     * spend several times the CPU per request in some runs, so the measured phases run without it.
+     * phase of its own because the recording is far from free here: started through jcmd in the running gateway
+     * (with the profile settings, and with the default ones alike) it made the gateway spend about three times the CPU
+     * per single-reading request, so the measured phases run without it.
      */
     private boolean profile(
             GatewayProcess gateway,
