@@ -14,7 +14,8 @@ import java.util.Properties;
  *
  * @param warmUp how long each phase runs before it is measured (JIT, connection set-up, producer batches)
  * @param measure how long each phase is measured
- * @param maxRequestsPerPhase a bound on the requests (or raw records) of one phase, warm-up included
+ * @param maxRequestsPerPhase a bound on the requests of one edge phase, warm-up included
+ * @param maxRecords a bound on the records of the raw producer phase, warm-up included
  * @param devices devices provisioned; requests go to them in turn
  * @param batchSize readings per request in the batched phase
  * @param batchConnections connections (and requests in flight) of the batched phase
@@ -32,6 +33,7 @@ record BenchOptions(
         Duration warmUp,
         Duration measure,
         long maxRequestsPerPhase,
+        long maxRecords,
         int devices,
         int batchSize,
         int batchConnections,
@@ -56,7 +58,8 @@ record BenchOptions(
             "Options (system properties, passed through by run.sh):",
             "  -Dbench.warm-up=10s              warm-up of each phase",
             "  -Dbench.measure=20s              measured time of each phase",
-            "  -Dbench.max-requests=5000000     bound on requests (raw: records) per phase",
+            "  -Dbench.max-requests=5000000     bound on requests per edge phase",
+            "  -Dbench.max-records=30000000     bound on records of the raw producer phase",
             "  -Dbench.devices=1000             devices and credentials provisioned",
             "  -Dbench.batch-size=100           readings per request in the batched phase",
             "  -Dbench.batch-connections=16     connections in the batched phase",
@@ -78,6 +81,7 @@ record BenchOptions(
             throw new IllegalArgumentException("-Dbench.measure must be positive");
         }
         positive(maxRequestsPerPhase, "bench.max-requests");
+        positive(maxRecords, "bench.max-records");
         positive(devices, "bench.devices");
         positive(batchSize, "bench.batch-size");
         positive(batchConnections, "bench.batch-connections");
@@ -92,6 +96,7 @@ record BenchOptions(
                 duration(properties, "bench.warm-up", "10s"),
                 duration(properties, "bench.measure", "20s"),
                 Long.parseLong(properties.getProperty("bench.max-requests", "5000000")),
+                Long.parseLong(properties.getProperty("bench.max-records", "30000000")),
                 integer(properties, "bench.devices", 1000),
                 integer(properties, "bench.batch-size", 100),
                 integer(properties, "bench.batch-connections", 16),

@@ -96,8 +96,8 @@ public final class EdgeBenchmark {
                     options.devices(), Topics.REGISTRY_DEVICES, Topics.REGISTRY_CREDENTIALS);
             ProcessHandle brokerProcess = ProcessHandle.of(broker.pid()).orElse(null);
 
-            ProducerBaseline baseline =
-                    new ProducerBaseline(broker.bootstrapServers(), workload, options.rawInFlight(), maxRequests());
+            ProducerBaseline baseline = new ProducerBaseline(
+                    broker.bootstrapServers(), workload, options.rawInFlight(), options.maxRecords());
             ProducerBaseline.RecordSize size = baseline.recordSize();
             out.printf(
                     "Record as the gateway writes it: key %d bytes, value %d bytes (Avro single-object"
@@ -278,6 +278,14 @@ public final class EdgeBenchmark {
                     cpu.cores(),
                     perOperation * 1e6,
                     result.name().equals("raw producer") ? "record" : "request");
+        }
+        if (result.boundReached()) {
+            out.printf(
+                    "  BOUND REACHED: the phase stopped after %,d %s, before its measured window ended; the rate above"
+                            + " is too low. Raise -Dbench.%s.%n",
+                    result.operationsTotal(),
+                    result.name().equals("raw producer") ? "records" : "requests",
+                    result.name().equals("raw producer") ? "max-records" : "max-requests");
         }
         if (result.unexpectedCount() > 0) {
             out.println("  UNEXPECTED: " + result.unexpected());

@@ -38,6 +38,7 @@ final class EdgeLoad {
     private CountDownLatch loopsDone;
     private PhaseTimer timer;
     private volatile boolean stopping;
+    private volatile boolean boundReached;
 
     EdgeLoad(LoadClient client, Workload workload, int readingsPerRequest, int concurrency, long maxRequests) {
         this.client = client;
@@ -82,11 +83,18 @@ final class EdgeLoad {
                 sent.get(),
                 accepted.sum(),
                 problems,
-                CpuMeter.between(before, after));
+                CpuMeter.between(before, after),
+                boundReached);
     }
 
     private void next() {
-        if (stopping || timer.over(System.nanoTime()) || sent.incrementAndGet() > maxRequests) {
+        if (stopping || timer.over(System.nanoTime())) {
+            loopsDone.countDown();
+            return;
+        }
+        if (sent.incrementAndGet() > maxRequests) {
+            sent.decrementAndGet();
+            boundReached = true;
             loopsDone.countDown();
             return;
         }

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param acceptedTotal readings the gateway reported as accepted (raw producer: records acknowledged), whole phase
  * @param unexpected answers other than 202 (raw producer: failed sends) by status or error, whole phase
  * @param cpu CPU use during the measurement window
+ * @param boundReached whether the phase stopped at its count bound before the measurement window ended
  */
 record PhaseResult(
         String name,
@@ -27,7 +28,8 @@ record PhaseResult(
         long operationsTotal,
         long acceptedTotal,
         Map<String, Long> unexpected,
-        CpuMeter.Usage cpu) {
+        CpuMeter.Usage cpu,
+        boolean boundReached) {
 
     double operationsPerSecond() {
         return operations / seconds();

@@ -105,7 +105,8 @@ final class ProducerBaseline {
                     sender.sent,
                     sender.acknowledged.sum(),
                     problems,
-                    CpuMeter.between(before, after));
+                    CpuMeter.between(before, after),
+                    sender.sent >= maxRecords);
         }
     }
 
