@@ -265,14 +265,14 @@ public final class EdgeBenchmark {
         if (perSecond > 0) {
             // CPU time per operation hardly depends on how many cores other processes took, unlike the rate.
             out.printf(
-                    "  CPU per %s: load generator %.0f us, gateway %.0f us, Kafka %.0f us%n",
+                    "  CPU per %s: load generator %.1f us, gateway %.1f us, Kafka %.1f us%n",
                     result.name().equals("raw producer") ? "record" : "request",
                     cpu.client() / perSecond * 1e6,
                     cpu.gateway() / perSecond * 1e6,
                     cpu.broker() / perSecond * 1e6);
             double perOperation = (cpu.client() + cpu.gateway() + cpu.broker()) / perSecond;
             out.printf(
-                    "  CPU-bound estimate with the machine to itself: %,.0f %s/s (%d cores / %.0f us per %s)%n",
+                    "  CPU-bound estimate with the machine to itself: %,.0f %s/s (%d cores / %.1f us per %s)%n",
                     cpu.cores() / perOperation * result.itemsPerOperation(),
                     unit,
                     cpu.cores(),

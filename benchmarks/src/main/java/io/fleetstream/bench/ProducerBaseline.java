@@ -26,9 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * gateway writes (same keys, Avro values encoded once per device beforehand, a new timestamp per record) with the
  * gateway's producer settings, as fast as the broker acknowledges them.
  *
- * <p>On the shared development machine this phase ran in one of two modes, about 430,000 records/s at 3 us of CPU per
- * record or a fraction of that at ten times the CPU per record; why is not known yet, so its rate is read together with
- * its CPU per record.
+ * <p>While values were encoded per record, this phase ran in one of two modes on the shared development machine: at
+ * full speed, or at a tenth of it with ten times the CPU per record; why is not known, so its rate is read together
+ * with its CPU per record.
  */
 final class ProducerBaseline {
 
