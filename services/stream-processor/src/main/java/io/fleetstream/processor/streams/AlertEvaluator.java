@@ -183,7 +183,8 @@ final class AlertEvaluator implements Processor<String, Object, Object, Object> 
             String deviceId = entry.key.substring(0, entry.key.indexOf('\n'));
             AlertTrack track = AlertTrackCodec.decode(entry.value);
             AlertRule rule = rules.get(track.rule().getRuleId());
-            String cause = devices.get(deviceId) == null
+            Device device = devices.get(deviceId);
+            String cause = device == null
                     ? DEVICE_DELETED
                     : rule == null
                             ? RULE_DELETED
@@ -196,6 +197,13 @@ final class AlertEvaluator implements Processor<String, Object, Object, Object> 
                     forceClear(deviceId, track, cause, now);
                 }
             } else if (rule.getKind() == RuleKind.INACTIVITY) {
+                if (!RuleMatching.scopeMatches(rule.getScope(), deviceId, device.getType(), device.getLabels())) {
+                    // The device no longer matches the rule: stop watching it (an open episode waits for data).
+                    if (!track.open()) {
+                        tracks.delete(entry.key);
+                    }
+                    continue;
+                }
                 AlertTrack.Step step = track.silence(deviceId, now);
                 if (step.transition() != null) {
                     save(deviceId, rule, step.next());
