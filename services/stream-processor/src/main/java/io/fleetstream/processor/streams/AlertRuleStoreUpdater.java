@@ -1,6 +1,7 @@
 package io.fleetstream.processor.streams;
 
 import io.fleetstream.processor.domain.RuleMatching;
+import io.fleetstream.schema.Aggregation;
 import io.fleetstream.schema.AlertRule;
 import io.fleetstream.schema.AvroSerde;
 import io.fleetstream.schema.RuleKind;
@@ -88,8 +89,7 @@ final class AlertRuleStoreUpdater implements Processor<byte[], byte[], Void, Voi
             problem = "metric * is only meaningful for INACTIVITY rules";
         } else if (RuleMatching.isRaw(rule)) {
             return;
-        } else if (rule.getKind() == RuleKind.RATE_OF_CHANGE
-                && rule.getAggregation().name().equals("RAW")) {
+        } else if (rule.getKind() == RuleKind.RATE_OF_CHANGE && rule.getAggregation() == Aggregation.RAW) {
             problem = "a RATE_OF_CHANGE rule needs a window aggregation, not RAW";
         } else if (!windowSizes.contains(rule.getWindowSizeMillis())) {
             problem = "its window of " + rule.getWindowSizeMillis()
