@@ -10,9 +10,10 @@ import java.time.Duration;
 public interface DeduplicationConfig {
 
     /**
-     * How far behind the newest reading timestamp of a partition message ids and metric values are remembered. Must be
-     * at least the largest window size + grace + correction horizon, so that a retry can never change an aggregate.
-     * A retry of something older than this is not recognised: it is forwarded to the enriched topic again.
+     * How far behind the newest reading timestamp of a partition message ids and metric values are remembered. A value
+     * below the largest window size + grace + correction horizon is raised to that (with a warning), so that a retry
+     * can never change an aggregate. A retry of something older than this is not recognised: it is forwarded to the
+     * enriched topic again.
      */
     @WithDefault("24h")
     Duration retention();

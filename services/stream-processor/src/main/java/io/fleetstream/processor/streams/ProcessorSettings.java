@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param correctionHorizon how long after windowEnd + grace (on the device's clock) a closed window is kept so that
  *     late readings correct it with a new revision
  * @param dedupRetention how far behind the newest reading timestamp of a task message ids and (device, metric, ts)
- *     values are remembered for duplicate detection; at least the largest window + grace + correction horizon
+ *     values are remembered for duplicate detection; raised to {@link #minimumDedupRetention} when shorter
  */
 public record ProcessorSettings(
         List<Duration> windowSizes,
@@ -45,13 +45,22 @@ public record ProcessorSettings(
         requirePositive("pending-timeout", pendingTimeout);
         requireNotNegative("correction-horizon", correctionHorizon);
         requirePositive("deduplication retention", dedupRetention);
-        Duration largest = windowSizes.stream().max(Duration::compareTo).orElseThrow();
-        Duration needed = largest.plus(grace).plus(correctionHorizon);
         // Any value that can still change an aggregate must still be remembered, or a retry would be counted twice.
-        if (dedupRetention.compareTo(needed) < 0) {
-            throw new IllegalArgumentException("fleetstream.deduplication.retention (" + dedupRetention
-                    + ") must be at least the largest window + grace + correction horizon (" + needed + ")");
-        }
+        dedupRetention = max(dedupRetention, minimumDedupRetention(windowSizes, grace, correctionHorizon));
+    }
+
+    /**
+     * The shortest duplicate memory that still covers every value an aggregate can take: the largest window + grace +
+     * correction horizon.
+     */
+    public static Duration minimumDedupRetention(
+            List<Duration> windowSizes, Duration grace, Duration correctionHorizon) {
+        Duration largest = windowSizes.stream().max(Duration::compareTo).orElseThrow();
+        return largest.plus(grace).plus(correctionHorizon);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static void requireNotNegative(String name, Duration value) {

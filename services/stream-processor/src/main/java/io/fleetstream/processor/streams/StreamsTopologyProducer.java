@@ -60,6 +60,12 @@ public class StreamsTopologyProducer {
                 enrichment.pendingTimeout(),
                 aggregation.correctionHorizon(),
                 deduplication.retention());
+        if (settings.dedupRetention().compareTo(deduplication.retention()) > 0) {
+            LOG.warnf(
+                    "fleetstream.deduplication.retention %s is shorter than the largest window + grace + correction"
+                            + " horizon; using %s so that a retry can never change an aggregate twice",
+                    deduplication.retention(), settings.dedupRetention());
+        }
         if (kafka.createTopics()) {
             Set<String> created = TopicProvisioner.ensure(
                     bootstrapServers, Topics.catalogue(kafka.partitions(), settings.windowSizes()));

@@ -11,17 +11,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProcessorSettingsTest {
 
     @Test
-    void rejectsADedupRetentionThatWouldForgetValuesAnAggregateCanStillTake() {
-        assertThatThrownBy(() -> settings(Duration.ofHours(2)))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("fleetstream.deduplication.retention")
-                .hasMessageContaining("PT2H1M");
+    void raisesADedupRetentionThatWouldForgetValuesAnAggregateCanStillTake() {
+        assertThat(settings(Duration.ofHours(2)).dedupRetention())
+                .as("largest window 1h + grace 1m + correction horizon 1h")
+                .isEqualTo(Duration.ofMinutes(121));
     }
 
     @Test
-    void acceptsADedupRetentionOfLargestWindowPlusGracePlusHorizon() {
-        assertThat(settings(Duration.ofHours(2).plusMinutes(1)).dedupRetention())
-                .isEqualTo(Duration.ofMinutes(121));
+    void keepsALongerDedupRetention() {
+        assertThat(settings(Duration.ofHours(24)).dedupRetention()).isEqualTo(Duration.ofHours(24));
+    }
+
+    @Test
+    void rejectsANegativeCorrectionHorizon() {
+        assertThatThrownBy(() -> new ProcessorSettings(
+                        List.of(Duration.ofMinutes(1)),
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(1),
+                        Duration.ofMinutes(10),
+                        Duration.ofHours(-1),
+                        Duration.ofHours(24)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("correction-horizon");
     }
 
     private static ProcessorSettings settings(Duration dedupRetention) {
