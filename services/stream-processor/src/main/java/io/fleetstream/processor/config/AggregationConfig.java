@@ -14,7 +14,7 @@ public interface AggregationConfig {
      * Tumbling window sizes, aligned to UTC epoch multiples of each size; one aggregate topic per size. Each must be a
      * whole number of seconds. telemetry-sink reads the same key.
      */
-    @WithDefault("1m,1h")
+    @WithDefault("1m,5m,15m,1h")
     List<Duration> windowSizes();
 
     /**
@@ -25,11 +25,20 @@ public interface AggregationConfig {
     Duration grace();
 
     /**
-     * Wall-clock silence after which a task closes every window whose end + grace has passed on the wall clock, so
-     * that windows close even when a device or a whole partition stops sending.
+     * Wall-clock silence of a whole task (partition) after which it closes every window whose end + grace has passed
+     * on the wall clock. Meant for replays of historical data, whose device clocks lag far behind the wall clock; live
+     * devices have their windows closed by their own clock (see the README).
      */
     @WithDefault("10s")
     Duration idleCloseAfter();
+
+    /**
+     * How long a closed window is kept after windowEnd + grace (measured on its device's clock) so that a reading
+     * arriving later still corrects it: the whole window is published again with the next revision. Readings for
+     * windows older than this are stored raw but dropped from aggregates.
+     */
+    @WithDefault("1h")
+    Duration correctionHorizon();
 
     /** How often (wall clock) the processor checks for idle windows and expired pending readings. */
     @WithDefault("1s")

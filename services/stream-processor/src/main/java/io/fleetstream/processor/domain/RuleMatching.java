@@ -1,26 +1,44 @@
 package io.fleetstream.processor.domain;
 
+import io.fleetstream.schema.Aggregation;
 import io.fleetstream.schema.AlertRule;
 import io.fleetstream.schema.MetricWindowAggregate;
+import io.fleetstream.schema.RuleKind;
 import io.fleetstream.schema.RuleScope;
 
 import java.util.Map;
+import java.util.Objects;
 
-/** Which rules apply to a final window aggregate, and the value a rule compares with its thresholds. */
+/** Which rules apply to what, and the value a rule compares with its thresholds. */
 public final class RuleMatching {
+
+    /** Metric name of an INACTIVITY rule that watches every metric. */
+    public static final String ANY_METRIC = "*";
 
     private RuleMatching() {}
 
     /**
-     * Whether {@code rule} is evaluated on {@code window}: the rule is enabled, names the window's metric and window
-     * size, and its scope matches the device.
+     * Whether {@code rule} is evaluated on a final window: the rule is enabled, a THRESHOLD rule on a window aggregate
+     * or a RATE_OF_CHANGE rule, names the window's metric and window size, and its scope matches the device.
      */
     public static boolean applies(AlertRule rule, ClosedMetricWindow window) {
         MetricWindowAggregate aggregate = window.aggregate();
         return rule.getEnabled()
+                && rule.getKind() != RuleKind.INACTIVITY
+                && rule.getAggregation() != Aggregation.RAW
                 && rule.getMetric().equals(aggregate.getMetric())
                 && rule.getWindowSizeMillis() == aggregate.getWindowSizeMillis()
                 && scopeMatches(rule.getScope(), aggregate.getDeviceId(), aggregate.getDeviceType(), window.labels());
+    }
+
+    /** Whether {@code rule} is a THRESHOLD rule on the raw value of each reading. */
+    public static boolean isRaw(AlertRule rule) {
+        return rule.getKind() == RuleKind.THRESHOLD && rule.getAggregation() == Aggregation.RAW;
+    }
+
+    /** Whether a reading carrying {@code metrics} counts as activity for an INACTIVITY rule. */
+    public static boolean isActivity(AlertRule rule, Map<String, Double> metrics) {
+        return ANY_METRIC.equals(rule.getMetric()) ? !metrics.isEmpty() : metrics.containsKey(rule.getMetric());
     }
 
     /**
@@ -50,7 +68,7 @@ public final class RuleMatching {
         return true;
     }
 
-    /** The statistic of the window that the rule's thresholds apply to. */
+    /** The statistic of the window that the rule's aggregation selects. */
     public static double valueOf(AlertRule rule, MetricWindowAggregate aggregate) {
         return switch (rule.getAggregation()) {
             case AVG -> aggregate.getAvg();
@@ -58,6 +76,24 @@ public final class RuleMatching {
             case MAX -> aggregate.getMax();
             case SUM -> aggregate.getSum();
             case COUNT -> aggregate.getCount();
+            case RAW -> throw new IllegalArgumentException("a RAW rule is evaluated on readings, not on windows");
         };
+    }
+
+    /**
+     * Whether two versions of a rule evaluate the same way: same kind, metric, aggregation, window, direction,
+     * thresholds, consecutive count, timeout and scope. Name, severity and updatedAt may differ.
+     */
+    public static boolean sameEvaluation(AlertRule a, AlertRule b) {
+        return a.getKind() == b.getKind()
+                && a.getMetric().equals(b.getMetric())
+                && a.getAggregation() == b.getAggregation()
+                && a.getWindowSizeMillis() == b.getWindowSizeMillis()
+                && a.getDirection() == b.getDirection()
+                && Double.compare(a.getRaiseThreshold(), b.getRaiseThreshold()) == 0
+                && Double.compare(a.getClearThreshold(), b.getClearThreshold()) == 0
+                && a.getConsecutiveWindows() == b.getConsecutiveWindows()
+                && Objects.equals(a.getInactivityTimeoutMillis(), b.getInactivityTimeoutMillis())
+                && Objects.equals(a.getScope(), b.getScope());
     }
 }

@@ -8,15 +8,20 @@ import org.apache.kafka.streams.processor.api.Record;
 
 import java.util.HashMap;
 
-/** Joins a reading with its device record and hands it to the enriched sink and the aggregator. */
+/**
+ * Drops what was seen before, joins the rest of a reading with its device record and hands it to the enriched sink,
+ * the aggregator and the alert engine.
+ */
 final class Enrichment {
 
     private final ProcessorContext<Object, Object> context;
     private final ProcessorMetrics metrics;
+    private final Deduplication deduplication;
 
     Enrichment(ProcessorContext<Object, Object> context, ProcessorMetrics metrics) {
         this.context = context;
         this.metrics = metrics;
+        this.deduplication = new Deduplication(context, metrics);
     }
 
     static EnrichedReading enrich(TelemetryReading reading, Device device) {
@@ -33,13 +38,21 @@ final class Enrichment {
                 .build();
     }
 
-    /** Publishes the enriched reading keyed by device id, with the reading's timestamp as record timestamp. */
-    void forward(TelemetryReading reading, Device device) {
+    /**
+     * Publishes the new part of the reading, enriched and keyed by device id, with the reading's timestamp as record
+     * timestamp; a reading with nothing new is dropped.
+     */
+    void forward(TelemetryReading received, Device device) {
+        TelemetryReading reading = deduplication.admit(received);
+        if (reading == null) {
+            return;
+        }
         EnrichedReading enriched = enrich(reading, device);
         Record<Object, Object> record =
                 new Record<>(reading.getDeviceId(), enriched, reading.getTs().toEpochMilli());
         context.forward(record, TelemetryTopology.ENRICHED_SINK);
         context.forward(record, TelemetryTopology.AGGREGATOR);
+        context.forward(record, TelemetryTopology.ALERT_EVALUATOR);
         metrics.enriched();
     }
 }

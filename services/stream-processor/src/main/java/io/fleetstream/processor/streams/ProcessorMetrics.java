@@ -1,6 +1,7 @@
 package io.fleetstream.processor.streams;
 
 import io.fleetstream.schema.AlertState;
+import io.fleetstream.schema.RuleKind;
 import io.fleetstream.schema.WindowSizes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -20,15 +21,24 @@ import java.util.concurrent.atomic.AtomicLong;
 @Singleton
 public class ProcessorMetrics {
 
-    /** Readings too late for a window that was already closed; tag {@code window}. Prometheus adds {@code _total}. */
+    /**
+     * Readings that arrived after their window was closed; tags {@code window} and {@code outcome} ({@code corrected}:
+     * the window was published again with a new revision, {@code dropped}: beyond the correction horizon, stored raw
+     * only). Prometheus adds {@code _total}.
+     */
     public static final String LATE_READINGS = "fleetstream.streams.late.readings";
+    /**
+     * Duplicates dropped; tag {@code kind}: {@code message-id} counts whole readings whose (device, message id) was
+     * seen before, {@code metric-value} counts single metric values whose (device, metric, ts) was seen before.
+     */
+    public static final String DUPLICATES = "fleetstream.streams.duplicates";
     /** Records written to the dead-letter topic; tag {@code reason}. */
     public static final String DEAD_LETTERS = "fleetstream.streams.dead.letters";
     /** Readings forwarded to the enriched topic. */
     public static final String ENRICHED_READINGS = "fleetstream.streams.enriched.readings";
     /** Windows closed and published; tag {@code window}. */
     public static final String WINDOWS_CLOSED = "fleetstream.streams.windows.closed";
-    /** Alert events published; tag {@code state}. */
+    /** Alert events published; tags {@code kind} (rule kind) and {@code state}. */
     public static final String ALERT_TRANSITIONS = "fleetstream.streams.alert.transitions";
     /** Rule changelog records that could not be decoded and were skipped. */
     public static final String REJECTED_RULES = "fleetstream.streams.rejected.rules";
@@ -38,6 +48,35 @@ public class ProcessorMetrics {
     public static final String RULES = "fleetstream.streams.rules";
 
     private static final String WINDOW_TAG = "window";
+    private static final String OUTCOME_TAG = "outcome";
+
+    /** What became of a late reading, as the {@code outcome} tag of {@link #LATE_READINGS}. */
+    enum LateOutcome {
+        /** The closed window was published again with the next revision. */
+        CORRECTED("corrected"),
+        /** The window is beyond the correction horizon; the reading is only stored raw. */
+        DROPPED("dropped");
+
+        private final String tag;
+
+        LateOutcome(String tag) {
+            this.tag = tag;
+        }
+    }
+
+    /** Which identity a duplicate repeated, as the {@code kind} tag of {@link #DUPLICATES}. */
+    enum DuplicateKind {
+        /** A whole reading whose (deviceId, messageId) was seen before. */
+        MESSAGE_ID("message-id"),
+        /** One metric value whose (deviceId, metric, ts) was seen before. */
+        METRIC_VALUE("metric-value");
+
+        private final String tag;
+
+        DuplicateKind(String tag) {
+            this.tag = tag;
+        }
+    }
 
     private final MeterRegistry registry;
     private final Counter enriched;
@@ -62,27 +101,46 @@ public class ProcessorMetrics {
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetterCounter(reason);
         }
-        for (AlertState state : AlertState.values()) {
-            alertCounter(state);
+        for (RuleKind kind : RuleKind.values()) {
+            for (AlertState state : AlertState.values()) {
+                alertCounter(kind, state);
+            }
+        }
+        for (DuplicateKind kind : DuplicateKind.values()) {
+            duplicateCounter(kind);
         }
     }
 
     /** Registers the per-window-size counters at zero, so that "none yet" reads as 0 rather than as missing. */
     void windowSizes(Iterable<Duration> sizes) {
         for (Duration size : sizes) {
-            lateCounter(size);
+            for (LateOutcome outcome : LateOutcome.values()) {
+                lateCounter(size, outcome);
+            }
             windowsClosedCounter(size);
         }
     }
 
-    void lateReading(Duration windowSize) {
-        lateCounter(windowSize).increment();
+    void lateReading(Duration windowSize, LateOutcome outcome) {
+        lateCounter(windowSize, outcome).increment();
     }
 
-    private Counter lateCounter(Duration windowSize) {
+    void duplicate(DuplicateKind kind, int count) {
+        duplicateCounter(kind).increment(count);
+    }
+
+    private Counter lateCounter(Duration windowSize, LateOutcome outcome) {
         return Counter.builder(LATE_READINGS)
-                .description("Readings that arrived after their window was closed; enriched but not aggregated")
+                .description("Readings that arrived after their window was closed; enriched, and corrected or dropped")
                 .tag(WINDOW_TAG, WindowSizes.label(windowSize))
+                .tag(OUTCOME_TAG, outcome.tag)
+                .register(registry);
+    }
+
+    private Counter duplicateCounter(DuplicateKind kind) {
+        return Counter.builder(DUPLICATES)
+                .description("Duplicate readings and metric values dropped")
+                .tag("kind", kind.tag)
                 .register(registry);
     }
 
@@ -105,8 +163,8 @@ public class ProcessorMetrics {
         windowsClosedCounter(windowSize).increment();
     }
 
-    void alertTransition(AlertState state) {
-        alertCounter(state).increment();
+    void alertTransition(RuleKind kind, AlertState state) {
+        alertCounter(kind, state).increment();
     }
 
     void ruleRejected() {
@@ -133,9 +191,10 @@ public class ProcessorMetrics {
                 .register(registry);
     }
 
-    private Counter alertCounter(AlertState state) {
+    private Counter alertCounter(RuleKind kind, AlertState state) {
         return Counter.builder(ALERT_TRANSITIONS)
                 .description("Alert events published")
+                .tag("kind", kind.name())
                 .tag("state", state.name())
                 .register(registry);
     }

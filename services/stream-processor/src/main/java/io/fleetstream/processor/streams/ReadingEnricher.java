@@ -29,6 +29,7 @@ final class ReadingEnricher implements Processor<byte[], byte[], Object, Object>
     private final AvroSerde<TelemetryReading> readings = AvroSerde.of(TelemetryReading.class);
     private final ProcessorSettings settings;
     private final ProcessorMetrics metrics;
+    private final RejectedRules rejectedRules;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Device> devices;
@@ -36,10 +37,12 @@ final class ReadingEnricher implements Processor<byte[], byte[], Object, Object>
     private DeadLetters deadLetters;
     private Enrichment enrichment;
     private TaskId task;
+    private KeyValueStore<String, Long> ruleDeadLetters;
 
-    ReadingEnricher(ProcessorSettings settings, ProcessorMetrics metrics) {
+    ReadingEnricher(ProcessorSettings settings, ProcessorMetrics metrics, RejectedRules rejectedRules) {
         this.settings = settings;
         this.metrics = metrics;
+        this.rejectedRules = rejectedRules;
     }
 
     @Override
@@ -52,7 +55,11 @@ final class ReadingEnricher implements Processor<byte[], byte[], Object, Object>
         this.pending.recount();
         this.deadLetters = new DeadLetters(context, metrics);
         this.enrichment = new Enrichment(context, metrics);
-        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::expirePending);
+        this.ruleDeadLetters = context.getStateStore(StoreNames.RULE_DEAD_LETTERS);
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            expirePending(now);
+            deadLetterRejectedRules();
+        });
     }
 
     @Override
@@ -118,6 +125,32 @@ final class ReadingEnricher implements Processor<byte[], byte[], Object, Object>
                     reading.partition(),
                     reading.offset(),
                     null);
+        }
+    }
+
+    /**
+     * Writes the rule records the global rule processor refused to the dead-letter topic. One task does it, the one of
+     * partition 0, so that every instance does not write its own copy.
+     */
+    private void deadLetterRejectedRules() {
+        if (task.partition() != 0) {
+            return;
+        }
+        for (RejectedRules.Rejected rule : rejectedRules.waiting()) {
+            if (ruleDeadLetters.get(rule.id()) == null) {
+                deadLetters.send(
+                        rule.key(),
+                        rule.value(),
+                        null,
+                        rule.reason(),
+                        rule.detail(),
+                        rule.topic(),
+                        rule.partition(),
+                        rule.offset(),
+                        null);
+                ruleDeadLetters.put(rule.id(), context.currentSystemTimeMs());
+            }
+            rejectedRules.done(rule);
         }
     }
 

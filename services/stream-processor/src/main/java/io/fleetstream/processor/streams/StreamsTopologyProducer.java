@@ -1,6 +1,7 @@
 package io.fleetstream.processor.streams;
 
 import io.fleetstream.processor.config.AggregationConfig;
+import io.fleetstream.processor.config.DeduplicationConfig;
 import io.fleetstream.processor.config.EnrichmentConfig;
 import io.fleetstream.processor.config.KafkaTopicsConfig;
 import io.fleetstream.processor.config.StreamsStateConfig;
@@ -25,6 +26,7 @@ public class StreamsTopologyProducer {
 
     private final AggregationConfig aggregation;
     private final EnrichmentConfig enrichment;
+    private final DeduplicationConfig deduplication;
     private final KafkaTopicsConfig kafka;
     private final StreamsStateConfig state;
     private final String bootstrapServers;
@@ -33,12 +35,14 @@ public class StreamsTopologyProducer {
     public StreamsTopologyProducer(
             AggregationConfig aggregation,
             EnrichmentConfig enrichment,
+            DeduplicationConfig deduplication,
             KafkaTopicsConfig kafka,
             StreamsStateConfig state,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             ProcessorMetrics metrics) {
         this.aggregation = aggregation;
         this.enrichment = enrichment;
+        this.deduplication = deduplication;
         this.kafka = kafka;
         this.state = state;
         this.bootstrapServers = bootstrapServers;
@@ -53,7 +57,15 @@ public class StreamsTopologyProducer {
                 aggregation.grace(),
                 aggregation.idleCloseAfter(),
                 aggregation.punctuateInterval(),
-                enrichment.pendingTimeout());
+                enrichment.pendingTimeout(),
+                aggregation.correctionHorizon(),
+                deduplication.retention());
+        if (settings.dedupRetention().compareTo(deduplication.retention()) > 0) {
+            LOG.warnf(
+                    "fleetstream.deduplication.retention %s is shorter than the largest window + grace + correction"
+                            + " horizon; using %s so that a retry can never change an aggregate twice",
+                    deduplication.retention(), settings.dedupRetention());
+        }
         if (kafka.createTopics()) {
             Set<String> created = TopicProvisioner.ensure(
                     bootstrapServers, Topics.catalogue(kafka.partitions(), settings.windowSizes()));
@@ -62,11 +74,14 @@ public class StreamsTopologyProducer {
                     bootstrapServers, kafka.partitions(), created.isEmpty() ? "none" : created);
         }
         LOG.infof(
-                "stream topology: windows %s, grace %s, idle close after %s, pending timeout %s, state in %s",
+                "stream topology: windows %s, grace %s, correction horizon %s, idle close after %s, pending timeout %s,"
+                        + " dedup retention %s, state in %s",
                 settings.windowSizes(),
                 settings.grace(),
+                settings.correctionHorizon(),
                 settings.idleCloseAfter(),
                 settings.pendingTimeout(),
+                settings.dedupRetention(),
                 state.stateDir());
         return TelemetryTopology.build(settings, metrics);
     }

@@ -11,7 +11,6 @@ import io.fleetstream.schema.WindowSizes;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
@@ -25,10 +24,12 @@ import java.time.Duration;
  *
  * <pre>
  * fleet.telemetry.raw -------> reading-enricher -+--> fleet.telemetry.enriched
- *                                                +--> aggregator ---+--> fleet.telemetry.agg.*
+ *   (dedup, park, enrich)                        +--> aggregator ---+--> fleet.telemetry.agg.*
  * fleet.registry.devices ----> device-table -----+                  +--> alert-evaluator --> fleet.alerts
+ *                                                +--> alert-evaluator (raw and inactivity rules)
  *                                                +--> fleet.dlq.stream-processor
  * fleet.registry.alert-rules --> alert-rules-updater --> global store alert-rules (read by alert-evaluator)
+ *                                      +--> refused records, dead-lettered by reading-enricher of partition 0
  * </pre>
  *
  * Readings and devices share one sub-topology (they share the device and pending stores), so Kafka Streams assigns the
@@ -53,6 +54,7 @@ public final class TelemetryTopology {
     /** Builds the topology for the given settings; meters are registered with {@code metrics}. */
     public static Topology build(ProcessorSettings settings, ProcessorMetrics metrics) {
         Topology topology = new Topology();
+        RejectedRules rejectedRules = new RejectedRules();
 
         topology.addSource(RAW_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.TELEMETRY_RAW);
         topology.addSource(
@@ -63,10 +65,11 @@ public final class TelemetryTopology {
                 new ByteArrayDeserializer(),
                 Topics.REGISTRY_DEVICES);
 
-        topology.addProcessor(READINGS, () -> new ReadingEnricher(settings, metrics), RAW_SOURCE);
+        topology.addProcessor(READINGS, () -> new ReadingEnricher(settings, metrics, rejectedRules), RAW_SOURCE);
         topology.addProcessor(DEVICES, () -> new DeviceTableProcessor(metrics), DEVICES_SOURCE);
         topology.addProcessor(AGGREGATOR, () -> new WindowAggregator(settings, metrics), READINGS, DEVICES);
-        topology.addProcessor(ALERT_EVALUATOR, () -> new AlertEvaluator(metrics), AGGREGATOR);
+        topology.addProcessor(
+                ALERT_EVALUATOR, () -> new AlertEvaluator(settings, metrics), AGGREGATOR, READINGS, DEVICES);
 
         topology.addSink(
                 ENRICHED_SINK,
@@ -99,7 +102,8 @@ public final class TelemetryTopology {
                         Serdes.String(),
                         AvroSerde.of(Device.class)),
                 READINGS,
-                DEVICES);
+                DEVICES,
+                ALERT_EVALUATOR);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.PENDING_READINGS),
@@ -107,25 +111,39 @@ public final class TelemetryTopology {
                         Serdes.ByteArray()),
                 READINGS,
                 DEVICES);
-        // Open windows are held in memory, backed by their changelog topics. The aggregator deletes windows from the
-        // head of the key space as they close and scans that head on every advance of stream time; in RocksDB each
-        // scan would first step over all the deletions since the last compaction, which slowed a replay of the demo
-        // data to a few hundred readings per second. The state is small: devices x (grace / size + 1) windows.
+        for (String seen : new String[] {StoreNames.SEEN_MESSAGE_IDS, StoreNames.SEEN_METRIC_VALUES}) {
+            // Window stores expire whole segments once they fall behind the newest ts by the retention.
+            topology.addStateStore(
+                    Stores.windowStoreBuilder(
+                            Stores.persistentWindowStore(seen, settings.dedupRetention(), Duration.ofMillis(1), false),
+                            Serdes.String(),
+                            Serdes.Long()),
+                    READINGS,
+                    DEVICES);
+        }
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(StoreNames.WINDOWS), Serdes.Bytes(), Serdes.ByteArray()),
-                AGGREGATOR);
+                        Stores.persistentKeyValueStore(StoreNames.RULE_DEAD_LETTERS), Serdes.String(), Serdes.Long()),
+                READINGS);
+        // Windows are held in memory, backed by their changelog topics. The aggregator deletes windows as they close
+        // and scans each device's windows on every reading; in RocksDB each scan would first step over all the
+        // deletions since the last compaction, which slowed a replay of the demo data to a few hundred readings per
+        // second. The state is small: devices x sizes x ((grace + correction horizon) / size + 1) windows.
+        for (String windows : new String[] {StoreNames.OPEN_WINDOWS, StoreNames.CORRECTABLE_WINDOWS}) {
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                            Stores.inMemoryKeyValueStore(windows), Serdes.Bytes(), Serdes.ByteArray()),
+                    AGGREGATOR);
+        }
+        for (String perDevice : new String[] {StoreNames.WINDOW_MARKS, StoreNames.DEVICE_CLOCKS}) {
+            topology.addStateStore(
+                    Stores.keyValueStoreBuilder(
+                            Stores.inMemoryKeyValueStore(perDevice), Serdes.String(), Serdes.ByteArray()),
+                    AGGREGATOR);
+        }
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(StoreNames.STREAM_TIME), Serdes.String(), Serdes.Long()),
-                AGGREGATOR);
-        topology.addStateStore(
-                Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(StoreNames.CLOSED_WINDOWS), Serdes.String(), Serdes.Long()),
-                AGGREGATOR);
-        topology.addStateStore(
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(StoreNames.ALERT_TRACKS), Serdes.String(), Serdes.ByteArray()),
+                        Stores.persistentKeyValueStore(StoreNames.ALERT_STATE), Serdes.String(), Serdes.ByteArray()),
                 ALERT_EVALUATOR);
 
         topology.addGlobalStore(
@@ -135,11 +153,11 @@ public final class TelemetryTopology {
                                 AvroSerde.of(AlertRule.class))
                         .withLoggingDisabled(),
                 RULES_SOURCE,
-                new StringDeserializer(),
+                new ByteArrayDeserializer(),
                 new ByteArrayDeserializer(),
                 Topics.REGISTRY_ALERT_RULES,
                 RULES,
-                () -> new AlertRuleStoreUpdater(settings, metrics));
+                () -> new AlertRuleStoreUpdater(settings, metrics, rejectedRules));
         return topology;
     }
 

@@ -11,24 +11,40 @@ import java.util.TreeMap;
 
 /**
  * Running statistics of one device over one open window: count, min, max and sum per metric, plus the device type and
- * labels of the newest reading added (the alert engine matches rule scopes against them when the window closes).
+ * labels of the newest reading added (the alert engine matches rule scopes against them when the window closes), and
+ * the revision last published (-1 while the window is open, 0 once published at close, then one more per correction).
  */
 final class WindowAccumulator {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
+    private static final int UNPUBLISHED = -1;
 
     private String deviceType;
     private Map<String, String> labels;
     private final TreeMap<String, Stats> metrics;
+    private int revision;
 
-    private WindowAccumulator(String deviceType, Map<String, String> labels, TreeMap<String, Stats> metrics) {
+    private WindowAccumulator(
+            String deviceType, Map<String, String> labels, TreeMap<String, Stats> metrics, int revision) {
         this.deviceType = deviceType;
         this.labels = labels;
         this.metrics = metrics;
+        this.revision = revision;
     }
 
     static WindowAccumulator empty() {
-        return new WindowAccumulator("", Map.of(), new TreeMap<>());
+        return new WindowAccumulator("", Map.of(), new TreeMap<>(), UNPUBLISHED);
+    }
+
+    /** The revision last published, -1 if never published. */
+    int revision() {
+        return revision;
+    }
+
+    /** Marks the next revision as published and returns it: 0 at close, then 1, 2, ... for corrections. */
+    int nextRevision() {
+        revision++;
+        return revision;
     }
 
     /** Adds every metric value of one reading and takes over the device's type and labels. */
@@ -56,6 +72,7 @@ final class WindowAccumulator {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + metrics.size() * 48);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
+            out.writeInt(revision);
             BinaryStrings.write(out, deviceType);
             out.writeInt(labels.size());
             for (Map.Entry<String, String> label : new TreeMap<>(labels).entrySet()) {
@@ -83,6 +100,7 @@ final class WindowAccumulator {
             if (format != FORMAT) {
                 throw new IllegalStateException("unknown window accumulator format " + format);
             }
+            int revision = in.readInt();
             String type = BinaryStrings.read(in);
             int labelCount = in.readInt();
             Map<String, String> labels = new TreeMap<>();
@@ -100,7 +118,7 @@ final class WindowAccumulator {
                 stats.sum = in.readDouble();
                 metrics.put(name, stats);
             }
-            return new WindowAccumulator(type, Map.copyOf(labels), metrics);
+            return new WindowAccumulator(type, Map.copyOf(labels), metrics, revision);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -108,8 +108,10 @@ class AggregationTopologyTest {
                 .extracting(MetricWindowAggregate::getWindowStart)
                 .containsExactly(at("09:00:00"));
         assertThat(openWindowEnds()).doesNotContain(at("09:01:00"));
-        KeyValueStore<String, Long> streamTime = fixture.store(StoreNames.STREAM_TIME);
-        assertThat(streamTime.get("stream-time")).isEqualTo(at("09:02:00").toEpochMilli());
+        KeyValueStore<String, byte[]> clocks = fixture.store(StoreNames.DEVICE_CLOCKS);
+        assertThat(WindowAggregator.DeviceClock.decode(clocks.get("dev-1")))
+                .isEqualTo(new WindowAggregator.DeviceClock(
+                        at("09:02:00").toEpochMilli(), StreamsFixture.WALL_CLOCK.toEpochMilli()));
 
         fixture.send("dev-1", "09:02:30", "temp", 4.0);
         fixture.send("dev-2", "09:02:40", "temp", 5.0);
@@ -135,20 +137,30 @@ class AggregationTopologyTest {
     }
 
     @Test
-    void readingBeyondGraceIsCountedLateAndEnrichedButNotAggregated() {
+    void readingBeyondGraceRepublishesTheWholeWindowWithTheNextRevision() {
         start();
-        fixture.send("dev-1", "09:00:10", "temp", 10.0);
+        fixture.send(reading("dev-1", at("09:00:10"), Map.of("temp", 10.0, "rpm", 1.0)));
         fixture.send("dev-1", "09:02:00", "temp", 0.0);
-        assertThat(fixture.minuteAggregates.readValue().getCount()).isEqualTo(1);
+        assertThat(fixture.minuteAggregates.readValuesToList())
+                .extracting(window -> window.getMetric() + " " + window.getCount() + " r" + window.getRevision())
+                .containsExactly("rpm 1 r0", "temp 1 r0");
         fixture.enriched.readRecordsToList();
 
         fixture.send("dev-1", "09:00:20", "temp", 500.0);
 
         assertThat(fixture.enriched.readValuesToList())
+                .as("a late reading is still published for the raw store")
                 .extracting(EnrichedReading::getTs)
                 .containsExactly(at("09:00:20"));
-        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1m"))
+        assertThat(fixture.minuteAggregates.readValuesToList())
+                .as("every metric of the window again, with revision 1")
+                .extracting(window -> window.getWindowStart() + " " + window.getMetric() + " " + window.getCount() + " "
+                        + window.getMax() + " r" + window.getRevision())
+                .containsExactly(at("09:00:00") + " rpm 1 1.0 r1", at("09:00:00") + " temp 2 500.0 r1");
+        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1m", "outcome", "corrected"))
                 .isEqualTo(1.0);
+        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1m", "outcome", "dropped"))
+                .isZero();
         assertThat(openWindowEnds()).doesNotContain(at("09:01:00"));
 
         fixture.send("dev-1", "10:01:00", "temp", 0.0);
@@ -156,11 +168,45 @@ class AggregationTopologyTest {
         assertThat(fixture.minuteAggregates.readValuesToList())
                 .extracting(MetricWindowAggregate::getWindowStart)
                 .doesNotContain(at("09:00:00"));
-        MetricWindowAggregate hour = fixture.hourAggregates.readValue();
+        MetricWindowAggregate hour = fixture.hourAggregates.readValuesToList().stream()
+                .filter(window -> window.getMetric().equals("temp"))
+                .findFirst()
+                .orElseThrow();
         assertThat(hour.getCount())
                 .as("the late reading is on time for the hour window")
                 .isEqualTo(3);
         assertThat(hour.getMax()).isEqualTo(500.0);
+        assertThat(hour.getRevision()).isZero();
+    }
+
+    @Test
+    void readingBeyondTheCorrectionHorizonIsDroppedFromAggregatesButStillEnriched() {
+        start();
+        fixture.send("dev-1", "09:00:10", "temp", 10.0);
+        fixture.send("dev-1", "10:01:00", "temp", 20.0);
+        fixture.send("dev-1", "10:03:00", "temp", 30.0);
+        fixture.minuteAggregates.readRecordsToList();
+        fixture.enriched.readRecordsToList();
+
+        fixture.send("dev-1", "09:00:20", "temp", 500.0);
+        fixture.send("dev-1", "10:00:59", "temp", 7.0);
+
+        assertThat(fixture.enriched.readValuesToList())
+                .extracting(EnrichedReading::getTs)
+                .containsExactly(at("09:00:20"), at("10:00:59"));
+        assertThat(fixture.minuteAggregates.readValuesToList())
+                .as("09:00 is beyond 1m grace + 1h horizon of the device clock 10:03; 10:00 closed empty and is not")
+                .extracting(window -> window.getWindowStart() + " " + window.getCount() + " r" + window.getRevision())
+                .containsExactly(at("10:00:00") + " 1 r1");
+        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1m", "outcome", "dropped"))
+                .isEqualTo(1.0);
+        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1m", "outcome", "corrected"))
+                .isEqualTo(1.0);
+        KeyValueStore<Bytes, byte[]> correctable = fixture.store(StoreNames.CORRECTABLE_WINDOWS);
+        assertThat(correctable.get(new WindowKey("dev-1", at("10:01:00").toEpochMilli(), 60_000L).toBytes()))
+                .as("the corrected window is kept with its revision")
+                .satisfies(bytes ->
+                        assertThat(WindowAccumulator.decode(bytes).revision()).isEqualTo(1));
     }
 
     @Test
@@ -178,7 +224,7 @@ class AggregationTopologyTest {
 
         assertThat(fixture.minuteAggregates.readRecordsToList())
                 .extracting(record -> record.key() + "@" + record.value().getWindowStart())
-                .containsExactly("dev-1@" + at("09:00:00"), "dev-2@" + at("09:00:00"), "dev-1@" + at("09:01:00"));
+                .containsExactly("dev-1@" + at("09:00:00"), "dev-1@" + at("09:01:00"), "dev-2@" + at("09:00:00"));
         assertThat(fixture.hourAggregates.readValuesToList())
                 .extracting(aggregate -> aggregate.getDeviceId() + "=" + aggregate.getCount())
                 .containsExactly("dev-1=2", "dev-2=1");
@@ -207,7 +253,7 @@ class AggregationTopologyTest {
     }
 
     @Test
-    void readingForAWindowClosedByIdlenessIsLate() {
+    void readingForAWindowClosedByIdlenessCorrectsIt() {
         start();
         fixture.send("dev-1", "09:00:10", "temp", 1.0);
         fixture.advanceWallClock(Duration.ofSeconds(10));
@@ -218,14 +264,14 @@ class AggregationTopologyTest {
         fixture.send("dev-2", "09:00:40", "temp", 2.0);
         fixture.advanceWallClock(Duration.ofSeconds(10));
 
-        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1m"))
+        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1m", "outcome", "corrected"))
                 .isEqualTo(1.0);
-        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1h"))
+        assertThat(fixture.counter(ProcessorMetrics.LATE_READINGS, "window", "1h", "outcome", "corrected"))
                 .isEqualTo(1.0);
         assertThat(fixture.minuteAggregates.readValuesToList())
-                .extracting(MetricWindowAggregate::getDeviceId)
-                .as("only dev-2 had no closed window yet")
-                .containsExactly("dev-2");
+                .extracting(window -> window.getDeviceId() + " " + window.getCount() + " r" + window.getRevision())
+                .as("dev-1 corrected at once; dev-2 had no closed window yet and closes on the idle rule")
+                .containsExactly("dev-1 2 r1", "dev-2 1 r0");
         assertThat(fixture.enriched.readValuesToList()).hasSize(3);
     }
 
@@ -245,7 +291,7 @@ class AggregationTopologyTest {
     }
 
     private List<Instant> openWindowEnds() {
-        KeyValueStore<Bytes, byte[]> windows = fixture.store(StoreNames.WINDOWS);
+        KeyValueStore<Bytes, byte[]> windows = fixture.store(StoreNames.OPEN_WINDOWS);
         List<Instant> ends = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = windows.all()) {
             all.forEachRemaining(entry ->

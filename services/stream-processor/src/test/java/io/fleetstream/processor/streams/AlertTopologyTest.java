@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -89,7 +90,7 @@ class AlertTopologyTest {
                 .isEqualTo(1.0);
         assertThat(fixture.counter(ProcessorMetrics.ALERT_TRANSITIONS, "state", "CLEARED"))
                 .isEqualTo(1.0);
-        KeyValueStore<String, byte[]> tracks = fixture.store(StoreNames.ALERT_TRACKS);
+        KeyValueStore<String, byte[]> tracks = fixture.store(StoreNames.ALERT_STATE);
         assertThat(tracks.get("dev-1\nhot"))
                 .as("closed with no streak: nothing to keep")
                 .isNull();
@@ -101,7 +102,7 @@ class AlertTopologyTest {
 
         minuteValues("dev-1", 35, 28);
 
-        KeyValueStore<String, byte[]> tracks = fixture.store(StoreNames.ALERT_TRACKS);
+        KeyValueStore<String, byte[]> tracks = fixture.store(StoreNames.ALERT_STATE);
         var track = AlertTrackCodec.decode(tracks.get("dev-1\nhot"));
         assertThat(track.open()).isTrue();
         assertThat(track.raisedAtMillis()).isEqualTo(at("09:01:00").toEpochMilli());
@@ -160,7 +161,7 @@ class AlertTopologyTest {
         for (String device : List.of("dev-1", "dev-2", "dev-3")) {
             fixture.send(device, "09:00:10", "temp", 50.0);
         }
-        fixture.send("dev-1", "09:05:00", "temp", 0.0);
+        fixture.advanceWallClock(Duration.ofSeconds(10));
 
         assertThat(fixture.alerts.readValuesToList())
                 .extracting(event -> event.getDeviceId() + "/" + event.getRuleId())

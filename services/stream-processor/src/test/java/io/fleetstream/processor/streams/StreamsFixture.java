@@ -50,7 +50,9 @@ final class StreamsFixture implements AutoCloseable {
             Duration.ofMinutes(1),
             Duration.ofSeconds(10),
             Duration.ofSeconds(1),
-            Duration.ofMinutes(10));
+            Duration.ofMinutes(10),
+            Duration.ofHours(1),
+            Duration.ofHours(24));
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final TopologyTestDriver driver;
@@ -166,9 +168,11 @@ final class StreamsFixture implements AutoCloseable {
         return driver.getKeyValueStore(name);
     }
 
-    double counter(String name, String tag, String value) {
-        Counter counter = registry.find(name).tag(tag, value).counter();
-        return counter == null ? 0 : counter.count();
+    /** Sum of the counters of {@code name} carrying the given tags (name, value, name, value, ...). */
+    double counter(String name, String... tags) {
+        return registry.find(name).tags(tags).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     double gauge(String name) {
