@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Issues, lists, rotates and revokes device credentials. Only the token hash is stored and published; a token is
@@ -94,16 +95,7 @@ public class CredentialService {
             return credential;
         }
         Instant now = now();
-        Map<String, Object> before = Audit.credential(credential);
-        credential.revokedAt = now;
-        publishChange(credential, now);
-        audit.record(
-                actor,
-                "credential.revoked",
-                Audit.CREDENTIAL,
-                credentialId,
-                Audit.change(before, Audit.credential(credential)),
-                now);
+        change(actor, credential, "credential.revoked", c -> c.revokedAt = now, now);
         LOG.infof("credential [%s] of device [%s] revoked", credentialId, deviceId);
         return credential;
     }
@@ -133,16 +125,7 @@ public class CredentialService {
             if (!old.validAt(now) || (old.expiresAt != null && !old.expiresAt.isAfter(oldEnd))) {
                 continue;
             }
-            Map<String, Object> before = Audit.credential(old);
-            old.expiresAt = oldEnd;
-            publishChange(old, now);
-            audit.record(
-                    actor,
-                    "credential.expiry-shortened",
-                    Audit.CREDENTIAL,
-                    old.credentialId,
-                    Audit.change(before, Audit.credential(old)),
-                    now);
+            change(actor, old, "credential.expiry-shortened", c -> c.expiresAt = oldEnd, now);
             shortened.add(old);
         }
         IssuedCredential issued = persistNew(deviceId, expiresAt, now);
@@ -173,16 +156,7 @@ public class CredentialService {
             if (credential.revokedAt != null) {
                 continue;
             }
-            Map<String, Object> before = Audit.credential(credential);
-            credential.revokedAt = now;
-            publishChange(credential, now);
-            audit.record(
-                    actor,
-                    "credential.revoked",
-                    Audit.CREDENTIAL,
-                    credential.credentialId,
-                    Audit.change(before, Audit.credential(credential)),
-                    now);
+            change(actor, credential, "credential.revoked", c -> c.revokedAt = now, now);
             revoked++;
         }
         return revoked;
@@ -216,6 +190,25 @@ public class CredentialService {
         credential.createdAt = now;
         credential.expiresAt = expiresAt;
         return new IssuedCredential(credential, token);
+    }
+
+    /** Applies one change to a stored credential, publishes the new record and audits before and after. */
+    private void change(
+            Actor actor,
+            DeviceCredentialEntity credential,
+            String action,
+            Consumer<DeviceCredentialEntity> mutation,
+            Instant now) {
+        Map<String, Object> before = Audit.credential(credential);
+        mutation.accept(credential);
+        publishChange(credential, now);
+        audit.record(
+                actor,
+                action,
+                Audit.CREDENTIAL,
+                credential.credentialId,
+                Audit.change(before, Audit.credential(credential)),
+                now);
     }
 
     private IssuedCredential persistNew(String deviceId, Instant expiresAt, Instant now) {
