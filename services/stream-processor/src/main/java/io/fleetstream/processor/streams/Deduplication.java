@@ -9,20 +9,28 @@ import org.jboss.logging.Logger;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Remembers what a task has already accepted, so that a retried reading is never counted twice: a reading whose
  * (deviceId, messageId) was seen is dropped whole, and of the rest only the metric values whose (deviceId, metric, ts)
  * were not seen go on. Both memories are window stores keyed by the reading ts, so Kafka Streams drops entries older
  * than the retention behind the newest ts the task has stored (see {@link ProcessorSettings#dedupRetention()}).
+ *
+ * <p>The metric values of one device at one ts are remembered as one entry holding their names, not one entry per
+ * metric: a reading costs one store lookup and one write (and one changelog record) however many metrics it carries.
+ * Metric names cannot contain a line feed, which separates them.
  */
 final class Deduplication {
 
     private static final Logger LOG = Logger.getLogger(Deduplication.class);
 
     private final WindowStore<String, Long> messageIds;
-    private final WindowStore<String, Long> values;
+    private final WindowStore<String, String> values;
     private final ProcessorMetrics metrics;
+
+    private static final String NAME_SEPARATOR = "\n";
 
     Deduplication(ProcessorContext<?, ?> context, ProcessorMetrics metrics) {
         this.messageIds = context.getStateStore(StoreNames.SEEN_MESSAGE_IDS);
@@ -50,16 +58,17 @@ final class Deduplication {
             }
             messageIds.put(key, ts, ts);
         }
+        Set<String> seenNames = seenMetricNames(deviceId, ts);
         Map<String, Double> fresh = new LinkedHashMap<>();
         for (Map.Entry<String, Double> metric : reading.getMetrics().entrySet()) {
-            String key = deviceId + '\n' + metric.getKey();
-            try (WindowStoreIterator<Long> seen = values.fetch(key, ts, ts)) {
-                if (seen.hasNext()) {
-                    continue;
-                }
+            if (!seenNames.contains(metric.getKey())) {
+                fresh.put(metric.getKey(), metric.getValue());
             }
-            values.put(key, ts, ts);
-            fresh.put(metric.getKey(), metric.getValue());
+        }
+        if (!fresh.isEmpty()) {
+            Set<String> names = new TreeSet<>(seenNames);
+            names.addAll(fresh.keySet());
+            values.put(deviceId, String.join(NAME_SEPARATOR, names), ts);
         }
         int duplicates = reading.getMetrics().size() - fresh.size();
         if (duplicates > 0) {
@@ -74,5 +83,14 @@ final class Deduplication {
             return reading;
         }
         return TelemetryReading.newBuilder(reading).setMetrics(fresh).build();
+    }
+
+    private Set<String> seenMetricNames(String deviceId, long ts) {
+        try (WindowStoreIterator<String> seen = values.fetch(deviceId, ts, ts)) {
+            if (!seen.hasNext()) {
+                return Set.of();
+            }
+            return Set.of(seen.next().value.split(NAME_SEPARATOR));
+        }
     }
 }

@@ -12,7 +12,7 @@ public final class StoreNames {
     /** Window store of seen (deviceId, messageId) pairs; key = deviceId + "\n" + messageId, time = reading ts. */
     public static final String SEEN_MESSAGE_IDS = "dedup-message-ids";
 
-    /** Window store of seen metric values; key = deviceId + "\n" + metric, time = reading ts. */
+    /** Window store of seen metric values; key = deviceId, time = reading ts, value = metric names joined by "\n". */
     public static final String SEEN_METRIC_VALUES = "dedup-metric-values";
 
     /** Open windows; key = deviceId, 0x00, 8-byte order-preserving windowEnd, 8-byte size (see WindowKey). */

@@ -111,16 +111,23 @@ public final class TelemetryTopology {
                         Serdes.ByteArray()),
                 READINGS,
                 DEVICES);
-        for (String seen : new String[] {StoreNames.SEEN_MESSAGE_IDS, StoreNames.SEEN_METRIC_VALUES}) {
-            // Window stores expire whole segments once they fall behind the newest ts by the retention.
-            topology.addStateStore(
-                    Stores.windowStoreBuilder(
-                            Stores.persistentWindowStore(seen, settings.dedupRetention(), Duration.ofMillis(1), false),
-                            Serdes.String(),
-                            Serdes.Long()),
-                    READINGS,
-                    DEVICES);
-        }
+        // Window stores expire whole segments once they fall behind the newest ts by the retention.
+        topology.addStateStore(
+                Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(
+                                StoreNames.SEEN_MESSAGE_IDS, settings.dedupRetention(), Duration.ofMillis(1), false),
+                        Serdes.String(),
+                        Serdes.Long()),
+                READINGS,
+                DEVICES);
+        topology.addStateStore(
+                Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(
+                                StoreNames.SEEN_METRIC_VALUES, settings.dedupRetention(), Duration.ofMillis(1), false),
+                        Serdes.String(),
+                        Serdes.String()),
+                READINGS,
+                DEVICES);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.RULE_DEAD_LETTERS), Serdes.String(), Serdes.Long()),
