@@ -4,7 +4,7 @@
 #
 #   benchmarks/run.sh                                   defaults: 10 s warm-up + 20 s measured per phase
 #   benchmarks/run.sh -Dbench.measure=60s -Dbench.client=jdk
-#   benchmarks/run.sh -Dbench.gateway.args="-Dfleetstream.ingest.some-limit=1000000"
+#   benchmarks/run.sh -Dbench.gateway.args="-Dfleetstream.ingest.producer.linger=1ms"   (raw phase too)
 #   benchmarks/run.sh --no-build --help                 every option
 #
 # -D and -X options go to the benchmark JVM; --no-build skips the Maven build. Never run by ./mvnw verify or CI.

@@ -24,7 +24,7 @@ import java.util.Properties;
  * @param client the HTTP client that generates the load
  * @param clientThreads event-loop (Vert.x) or executor (JDK) threads of the load generator
  * @param gatewayHeap {@code -Xmx} of the gateway JVM
- * @param gatewayArgs extra JVM arguments of the gateway, for example {@code -Dfleetstream.ingest.some-limit=...}
+ * @param gatewayArgs extra JVM arguments of the gateway, for example {@code -Dfleetstream.ingest.producer.linger=1ms}
  * @param gatewayJar the packaged gateway, or empty for the one in this checkout
  * @param jfr whether to record the gateway with Flight Recorder while the single-reading phase is measured
  * @param workDir broker data, gateway log and recording; deleted at the start of a run
@@ -68,7 +68,8 @@ record BenchOptions(
             "  -Dbench.client=vertx             load generator: vertx or jdk (java.net.http)",
             "  -Dbench.client-threads=1         event loops (vertx) or executor threads (jdk) of the client",
             "  -Dbench.gateway.heap=384m        heap of the gateway JVM",
-            "  -Dbench.gateway.args='-Da=b -Dc=d'  extra JVM arguments of the gateway (for example a raised rate limit)",
+            "  -Dbench.gateway.args='-Da=b -Dc=d'  extra JVM arguments of the gateway; -Dfleetstream.ingest.producer.*"
+                    + " applies to the raw phase too; the rate limit is raised to 1000000/s unless set here",
             "  -Dbench.gateway.jar=PATH         another packaged gateway (default: this checkout's)",
             "  -Dbench.jfr=true                 record the gateway with JFR during the single-reading measurement",
             "  -Dbench.work-dir=DIR             data and logs (default target/bench-run under benchmarks/)");

@@ -38,6 +38,9 @@ public final class EdgeBenchmark {
     /** Single-reading requests per second the edge should answer. */
     static final double SINGLE_REQUESTS_GOAL = 20_000;
 
+    /** The gateway's per-device rate limit, raised for the run unless {@code bench.gateway.args} sets it. */
+    static final String RATE_LIMIT = "fleetstream.ingest.rate-limit.readings-per-second";
+
     private final BenchOptions options;
     private final Path repoRoot;
     private final PrintStream out;
@@ -96,8 +99,10 @@ public final class EdgeBenchmark {
                     options.devices(), Topics.REGISTRY_DEVICES, Topics.REGISTRY_CREDENTIALS);
             ProcessHandle brokerProcess = ProcessHandle.of(broker.pid()).orElse(null);
 
+            GatewayProducerSettings tuning = GatewayProducerSettings.of(jar, gatewayArgs());
+            out.println("Producer settings of the gateway, used by the raw producer too: " + tuning.describe());
             ProducerBaseline baseline = new ProducerBaseline(
-                    broker.bootstrapServers(), workload, options.rawInFlight(), options.maxRecords());
+                    broker.bootstrapServers(), tuning, workload, options.rawInFlight(), options.maxRecords());
             ProducerBaseline.RecordSize size = baseline.recordSize();
             out.printf(
                     "Record as the gateway writes it: key %d bytes, value %d bytes (Avro single-object"
@@ -115,7 +120,7 @@ public final class EdgeBenchmark {
                     jar,
                     port,
                     options.gatewayHeap(),
-                    options.gatewayArgs(),
+                    gatewayArgs(),
                     gatewayConfig(broker, port),
                     workDir.resolve("gateway"))) {
                 gateway.awaitCredentials(options.devices(), Duration.ofSeconds(60));
@@ -207,6 +212,19 @@ public final class EdgeBenchmark {
         };
     }
 
+    /**
+     * {@code bench.gateway.args}, plus a per-device rate limit far above what the load sends unless those arguments set
+     * one: the benchmark measures the gateway's ceiling, not its per-device policy. The limiter still runs (a bucket
+     * per device), as in production.
+     */
+    private List<String> gatewayArgs() {
+        List<String> args = new ArrayList<>(options.gatewayArgs());
+        if (args.stream().noneMatch(arg -> arg.startsWith("-D" + RATE_LIMIT + "="))) {
+            args.add("-D" + RATE_LIMIT + "=1000000");
+        }
+        return args;
+    }
+
     private Map<String, String> gatewayConfig(KafkaBroker broker, int port) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.http.host", Ports.LOOPBACK_HOST);
@@ -227,7 +245,7 @@ public final class EdgeBenchmark {
                         Instant.now().atOffset(ZoneOffset.UTC).withNano(0)));
         out.println("machine   " + MachineInfo.describe());
         out.println("java      " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        out.println("gateway   " + jar + (options.gatewayArgs().isEmpty() ? "" : " " + options.gatewayArgs()));
+        out.println("gateway   " + jar + " " + gatewayArgs());
         out.printf(
                 "phases    %d s warm-up + %d s measured each; %d devices; client %s with %d thread(s);" + " JFR %s%n",
                 options.warmUp().toSeconds(),

@@ -32,17 +32,21 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ProducerBaseline {
 
-    /** Mirrors TelemetryPublisher with the gateway's defaults (linger 5ms, lz4, delivery timeout 10s, max block 5s). */
-    static Map<String, Object> gatewayProducerSettings(String bootstrapServers) {
+    /**
+     * Mirrors TelemetryPublisher: acks=all, idempotence, delivery timeout 10 s, max block 5 s as its defaults, and the
+     * linger, batch size and compression the gateway under test runs with.
+     */
+    static Map<String, Object> gatewayProducerSettings(String bootstrapServers, GatewayProducerSettings tuning) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-producer-baseline");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, tuning.lingerMs());
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, tuning.batchSize());
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, tuning.compression());
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000 - 5);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1, 10_000 - tuning.lingerMs()));
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int)
                 Duration.ofDays(1).toMillis());
@@ -50,13 +54,20 @@ final class ProducerBaseline {
     }
 
     private final String bootstrapServers;
+    private final GatewayProducerSettings tuning;
     private final Workload workload;
     private final int maxInFlight;
     private final long maxRecords;
     private final AvroSerde<TelemetryReading> serde = AvroSerde.of(TelemetryReading.class);
 
-    ProducerBaseline(String bootstrapServers, Workload workload, int maxInFlight, long maxRecords) {
+    ProducerBaseline(
+            String bootstrapServers,
+            GatewayProducerSettings tuning,
+            Workload workload,
+            int maxInFlight,
+            long maxRecords) {
         this.bootstrapServers = bootstrapServers;
+        this.tuning = tuning;
         this.workload = workload;
         this.maxInFlight = maxInFlight;
         this.maxRecords = maxRecords;
@@ -76,7 +87,7 @@ final class ProducerBaseline {
         CpuMeter.Snapshot before = null;
         CpuMeter.Snapshot after;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                gatewayProducerSettings(bootstrapServers), new StringSerializer(), new ByteArraySerializer())) {
+                gatewayProducerSettings(bootstrapServers, tuning), new StringSerializer(), new ByteArraySerializer())) {
             producer.partitionsFor(BenchKafka.BASELINE_TOPIC);
             Sender sender = new Sender(producer, timer);
             while (sender.sent < maxRecords) {

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
@@ -60,6 +61,18 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Appends the encoding of one record (the same bytes as {@link #encode(SpecificRecord)}) to {@code out}, for a
+     * caller that reuses its buffer instead of taking a new array and buffer per record.
+     */
+    public void encode(T record, OutputStream out) {
+        try {
+            encoder.encode(record, out);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
         }

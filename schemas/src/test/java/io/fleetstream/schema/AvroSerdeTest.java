@@ -43,6 +43,24 @@ class AvroSerdeTest {
     }
 
     @Test
+    void encodesIntoAReusedStreamTheSameBytesAsIntoANewArray() {
+        TelemetryReading other = TelemetryReading.newBuilder(reading())
+                .setMessageId(null)
+                .setMetrics(Map.of("TEMP", 21.5))
+                .build();
+        ByteArrayOutputStream reused = new ByteArrayOutputStream();
+
+        serde.encode(reading(), reused);
+        byte[] first = reused.toByteArray();
+        reused.reset();
+        serde.encode(other, reused);
+
+        assertThat(first).isEqualTo(serde.encode(reading()));
+        assertThat(reused.toByteArray()).isEqualTo(serde.encode(other));
+        assertThat(serde.decode(reused.toByteArray())).isEqualTo(other);
+    }
+
+    @Test
     void keepsTombstonesAsNull() {
         assertThat(serde.serialize(Topics.TELEMETRY_RAW, null)).isNull();
         assertThat(serde.deserialize(Topics.TELEMETRY_RAW, null)).isNull();

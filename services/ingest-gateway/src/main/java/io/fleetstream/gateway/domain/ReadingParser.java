@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 
@@ -32,7 +33,7 @@ import java.util.Set;
  * every mistake is reported with the reading's index and the field's path. It never throws for bad input: a body is
  * either valid, invalid (with every error listed), malformed JSON, or too many readings.
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe; its only state is a cache of the last request's accepted time range.
  */
 public final class ReadingParser {
 
@@ -45,8 +46,11 @@ public final class ReadingParser {
 
     // Non-numeric tokens (NaN, Infinity) are let through the parser so that they can be reported per metric rather
     // than as a syntax error of the whole body.
+    // The fast double parser reads numbers straight from Jackson's buffer into the same correctly rounded double as
+    // Double.parseDouble, without a String per number.
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
@@ -79,6 +83,7 @@ public final class ReadingParser {
             Map.entry("device", "the device is identified by its credential; remove the field"));
 
     private final ReadingRules rules;
+    private volatile Window lastWindow;
 
     public ReadingParser(ReadingRules rules) {
         this.rules = rules;
@@ -195,7 +200,7 @@ public final class ReadingParser {
         String messageId = null;
         Map<String, Double> metrics = null;
         Map<String, String> attributes = Map.of();
-        Set<String> seen = new HashSet<>(8);
+        SeenFields seen = new SeenFields();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -224,7 +229,7 @@ public final class ReadingParser {
                 }
             }
         }
-        if (!seen.contains(METRICS)) {
+        if (!seen.sawMetrics()) {
             errors.add(new FieldError(
                     index,
                     METRICS,
@@ -245,6 +250,15 @@ public final class ReadingParser {
                 return receivedAt;
             }
             case VALUE_NUMBER_INT -> {
+                // The common case, a plain non-negative long of epoch milliseconds that is not 10 digits long (which
+                // would be seconds), takes no BigInteger; everything else goes the exact way below.
+                JsonParser.NumberType type = parser.getNumberType();
+                if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+                    long plain = parser.getLongValue();
+                    if (plain >= 0 && plain < (1L << 62) && (plain < 1_000_000_000L || plain >= 10_000_000_000L)) {
+                        return inRange(parser, value, Instant.ofEpochMilli(plain), index, receivedAt, errors);
+                    }
+                }
                 BigInteger millis = parser.getBigIntegerValue();
                 String digits = millis.abs().toString();
                 if (millis.signum() < 0) {
@@ -290,14 +304,20 @@ public final class ReadingParser {
                                 + "an RFC 3339 string with an offset, or omit ts to use the time of receipt");
             }
         }
-        Instant latest = receivedAt.plus(rules.maxFutureSkew());
-        if (ts.isAfter(latest)) {
+        return inRange(parser, value, ts, index, receivedAt, errors);
+    }
+
+    /** Checks that {@code ts} lies within the accepted range around the receipt time. */
+    private Instant inRange(
+            JsonParser parser, JsonToken value, Instant ts, int index, Instant receivedAt, List<FieldError> errors)
+            throws IOException {
+        Window window = window(receivedAt);
+        if (ts.isAfter(window.latest())) {
             String written = parser.getText();
             String digits = value == JsonToken.VALUE_NUMBER_INT ? written : "";
             return timestampError(index, errors, futureMessage(digits, written, Duration.between(receivedAt, ts)));
         }
-        Instant earliest = receivedAt.minus(rules.maxAge());
-        if (ts.isBefore(earliest)) {
+        if (ts.isBefore(window.earliest())) {
             return timestampError(
                     index,
                     errors,
@@ -306,6 +326,24 @@ public final class ReadingParser {
                             + " are not accepted. Check the device clock and that ts is in epoch milliseconds");
         }
         return ts;
+    }
+
+    /** The accepted range of {@code ts} for one receipt time. */
+    private record Window(Instant receivedAt, Instant latest, Instant earliest) {}
+
+    /**
+     * The accepted range for {@code receivedAt}, computed once per request rather than per reading: the last one is
+     * kept (an immutable record, so a thread that reads another request's window just computes its own).
+     */
+    private Window window(Instant receivedAt) {
+        Window last = lastWindow;
+        if (last != null && last.receivedAt() == receivedAt) {
+            return last;
+        }
+        Window window =
+                new Window(receivedAt, receivedAt.plus(rules.maxFutureSkew()), receivedAt.minus(rules.maxAge()));
+        lastWindow = window;
+        return window;
     }
 
     private String futureMessage(String digits, String written, Duration ahead) {
@@ -362,6 +400,42 @@ public final class ReadingParser {
         return collector.finish(field, field + " is empty", errors);
     }
 
+    /**
+     * The field names met so far in one reading object. The four fields of a reading are remembered as bits, so a
+     * well-formed reading costs no set; only unknown names, which make the request invalid anyway, take one.
+     */
+    private static final class SeenFields {
+        private int known;
+        private Set<String> others;
+
+        /** Remembers {@code name}; false when it was met before. */
+        private boolean add(String name) {
+            int bit =
+                    switch (name) {
+                        case TS -> 1;
+                        case METRICS -> 2;
+                        case MESSAGE_ID -> 4;
+                        case ATTRIBUTES -> 8;
+                        default -> 0;
+                    };
+            if (bit == 0) {
+                if (others == null) {
+                    others = new HashSet<>(4);
+                }
+                return others.add(name);
+            }
+            if ((known & bit) != 0) {
+                return false;
+            }
+            known |= bit;
+            return true;
+        }
+
+        private boolean sawMetrics() {
+            return (known & 2) != 0;
+        }
+    }
+
     /** Whose conventions a body follows; decides the hints of value errors. */
     private enum Dialect {
         FLEETSTREAM,
@@ -385,22 +459,26 @@ public final class ReadingParser {
 
         private void add(JsonParser parser, String name, JsonToken token, List<FieldError> errors) throws IOException {
             count++;
-            String field = prefix + echo(name);
             String nameProblem = metricNameProblem(name);
             if (nameProblem != null) {
-                errors.add(new FieldError(index, field, nameProblem, RejectionReason.INVALID_METRIC_NAME));
+                errors.add(new FieldError(index, field(name), nameProblem, RejectionReason.INVALID_METRIC_NAME));
             }
-            Double number = readMetricValue(parser, token, index, field, dialect, errors);
+            Double number = readMetricValue(parser, token, index, this, name, dialect, errors);
             if (metrics.containsKey(name)) {
                 duplicates = true;
                 errors.add(new FieldError(
                         index,
-                        field,
+                        field(name),
                         "the metric appears more than once in the reading; send each metric once per reading",
                         RejectionReason.INVALID_METRIC_NAME));
             } else if (number != null && nameProblem == null) {
                 metrics.put(name, number);
             }
+        }
+
+        /** The path of a metric in error messages; built only for an error. */
+        private String field(String name) {
+            return prefix + echo(name);
         }
 
         /** Checks the count; returns the metrics, or null when a metric appeared twice. */
@@ -536,7 +614,13 @@ public final class ReadingParser {
     }
 
     private static Double readMetricValue(
-            JsonParser parser, JsonToken token, int index, String field, Dialect dialect, List<FieldError> errors)
+            JsonParser parser,
+            JsonToken token,
+            int index,
+            MetricCollector collector,
+            String name,
+            Dialect dialect,
+            List<FieldError> errors)
             throws IOException {
         String problem;
         switch (token) {
@@ -564,6 +648,13 @@ public final class ReadingParser {
                             ? "NaN is not a number; omit the metric when there is no value"
                             : "infinity is not a finite number; send a finite value or omit the metric";
                 } else {
+                    // The nearest double of the text, as BigDecimal.doubleValue gives it but without the BigDecimal.
+                    // Infinity and zero take the exact way below: it tells an overflowing exponent from a large
+                    // number, and an underflow from a true zero (and stores -0.0 as 0).
+                    double nearest = parser.getDoubleValue();
+                    if (nearest != 0 && !Double.isInfinite(nearest)) {
+                        return nearest;
+                    }
                     BigDecimal decimal;
                     try {
                         decimal = parser.getDecimalValue();
@@ -571,7 +662,7 @@ public final class ReadingParser {
                         // An exponent beyond what BigDecimal can represent, such as 1e9999999999.
                         errors.add(new FieldError(
                                 index,
-                                field,
+                                collector.field(name),
                                 "the value's exponent is far beyond the range of a double (about 1.8e308); send a "
                                         + "number in a plain range",
                                 RejectionReason.INVALID_METRIC_VALUE));
@@ -607,7 +698,7 @@ public final class ReadingParser {
         if (dialect == Dialect.THINGSBOARD && !token.isNumeric()) {
             problem += " (only numbers are stored here; ThingsBoard's string, boolean and JSON values are not)";
         }
-        errors.add(new FieldError(index, field, problem, RejectionReason.INVALID_METRIC_VALUE));
+        errors.add(new FieldError(index, collector.field(name), problem, RejectionReason.INVALID_METRIC_VALUE));
         return null;
     }
 

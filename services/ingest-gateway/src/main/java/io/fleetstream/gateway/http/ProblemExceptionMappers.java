@@ -12,6 +12,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemExceptionMappers {
 
+    /** The detail of a 405, here and on the telemetry routes. */
+    static final String METHOD_NOT_ALLOWED = "this method is not supported here; telemetry is sent with POST";
+
     private final ProblemResponses problems;
 
     public ProblemExceptionMappers(ProblemResponses problems) {
@@ -29,10 +32,7 @@ public class ProblemExceptionMappers {
                                 ProblemType.NOT_FOUND,
                                 "no resource at this path; devices send telemetry to POST /v1/telemetry or, "
                                         + "ThingsBoard-style, POST /api/v1/{token}/telemetry");
-                    case 405 ->
-                        problems.of(
-                                ProblemType.METHOD_NOT_ALLOWED,
-                                "this method is not supported here; telemetry is sent with POST");
+                    case 405 -> problems.of(ProblemType.METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED);
                     case 406 ->
                         problems.of(ProblemType.NOT_ACCEPTABLE, "the gateway answers application/json; accept it");
                     case 415 ->

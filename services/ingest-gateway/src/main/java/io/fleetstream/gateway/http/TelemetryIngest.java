@@ -83,8 +83,30 @@ public class TelemetryIngest {
         this.config = config;
     }
 
-    /** The answer to a request whose readings were all written or found to be duplicates. */
-    public record Accepted(int accepted, int duplicates) {}
+    /** How a request is answered: 202 with its counts, or refused with a problem response. */
+    public sealed interface Answer permits Accepted, Refused {
+
+        /** The HTTP status of the answer. */
+        int status();
+    }
+
+    /** The answer to a request whose readings were all written or found to be duplicates: 202. */
+    public record Accepted(int accepted, int duplicates) implements Answer {
+
+        @Override
+        public int status() {
+            return 202;
+        }
+    }
+
+    /** The answer to a request that was refused, or whose readings Kafka did not all acknowledge. */
+    public record Refused(Response response) implements Answer {
+
+        @Override
+        public int status() {
+            return response.getStatus();
+        }
+    }
 
     /**
      * Handles one request.
@@ -92,7 +114,7 @@ public class TelemetryIngest {
      * @param authenticate resolves the request's credential at the receipt time
      * @param parse turns the body into readings, by the path's body format
      */
-    public CompletionStage<Response> ingest(
+    public CompletionStage<Answer> ingest(
             PathKind path,
             Function<Instant, AuthOutcome> authenticate,
             String contentType,
@@ -100,18 +122,18 @@ public class TelemetryIngest {
             Instant receivedAt,
             BiFunction<byte[], Instant, ParseOutcome> parse) {
         long started = System.nanoTime();
-        CompletionStage<Response> response;
+        CompletionStage<Answer> response;
         try {
             response = handle(path, authenticate, contentType, body, receivedAt, parse);
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
         return response.whenComplete(
-                (answer, error) -> metrics.requestTimer(path, answer == null ? 500 : answer.getStatus())
+                (answer, error) -> metrics.requestTimer(path, answer == null ? 500 : answer.status())
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
     }
 
-    private CompletionStage<Response> handle(
+    private CompletionStage<Answer> handle(
             PathKind path,
             Function<Instant, AuthOutcome> authenticate,
             String contentType,
@@ -151,7 +173,7 @@ public class TelemetryIngest {
         return accept(path, deviceId, contentType, body, receivedAt, parse);
     }
 
-    private CompletionStage<Response> accept(
+    private CompletionStage<Answer> accept(
             PathKind path,
             String deviceId,
             String contentType,
@@ -207,8 +229,7 @@ public class TelemetryIngest {
         return admit(path, deviceId, ((ParseOutcome.Valid) outcome).readings(), receivedAt);
     }
 
-    private CompletionStage<Response> admit(
-            PathKind path, String deviceId, List<Reading> readings, Instant receivedAt) {
+    private CompletionStage<Answer> admit(PathKind path, String deviceId, List<Reading> readings, Instant receivedAt) {
         if (kafka.knownDown()) {
             Log.debugf("device [%s]: Kafka unreachable, %d readings refused with 503", deviceId, readings.size());
             return refuse(
@@ -246,25 +267,23 @@ public class TelemetryIngest {
         Context context = Vertx.currentContext();
         Executor continuation =
                 context == null ? ForkJoinPool.commonPool() : task -> context.runOnContext(v -> task.run());
-        return write(deviceId, receivedAt, readings, continuation).handle((done, error) -> {
+        return write(deviceId, receivedAt, readings, continuation).<Answer>handle((done, error) -> {
             if (error == null) {
                 metrics.accepted(done.accepted(), done.duplicates());
                 Log.debugf(
                         "device [%s]: %d readings written, %d duplicates",
                         deviceId, done.accepted(), done.duplicates());
-                return Response.accepted(done)
-                        .type(MediaType.APPLICATION_JSON_TYPE)
-                        .build();
+                return done;
             }
             metrics.rejected(path, RequestRejection.UNAVAILABLE);
             Log.warnf(
                     "device [%s]: %d readings not acknowledged by Kafka (%s); answered 503",
                     deviceId, readings.size(), error.getMessage());
-            return problems.unavailable(
+            return new Refused(problems.unavailable(
                     "Kafka did not acknowledge every reading in time; send the whole request again later. Some of its "
                             + "readings may already have been written; those with a messageId will then be counted "
                             + "as duplicates",
-                    config.retryAfter());
+                    config.retryAfter()));
         });
     }
 
@@ -374,12 +393,15 @@ public class TelemetryIngest {
         };
     }
 
-    private CompletionStage<Response> refuse(PathKind path, RequestRejection reason, Response response) {
+    private CompletionStage<Answer> refuse(PathKind path, RequestRejection reason, Response response) {
         metrics.rejected(path, reason);
-        return CompletableFuture.completedFuture(response);
+        return CompletableFuture.completedFuture(new Refused(response));
     }
 
     private static String mediaTypeProblem(String contentType) {
+        if ("application/json".equalsIgnoreCase(contentType)) {
+            return null; // what nearly every request sends; spares parsing it
+        }
         String hint = "send the body as JSON with Content-Type: application/json";
         if (contentType == null || contentType.isBlank()) {
             return "the request has no Content-Type; " + hint;

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +83,54 @@ class ReadingParserTest {
                 .containsEntry("d", 1e300)
                 .containsEntry("e", 0.1)
                 .containsEntry("f", 9007199254740992.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "0.1",
+                "21.5",
+                "-273.15",
+                "1013.25e-3",
+                "1.7976931348623157e308",
+                "4.9e-324",
+                "2.2250738585072011e-308",
+                "0.30000000000000004441",
+                "123456789.123456789123456789"
+            })
+    void storesEveryDecimalAsItsNearestDouble(String value) {
+        List<Reading> readings = valid("{\"metrics\": {\"m\": " + value + "}}");
+
+        assertThat(readings.get(0).metrics()).containsEntry("m", new BigDecimal(value).doubleValue());
+    }
+
+    @Test
+    void storesNegativeZeroAsZero() {
+        List<Reading> readings = valid("{\"metrics\": {\"a\": -0.0, \"b\": 0e5, \"c\": -0}}");
+
+        assertThat(readings.get(0).metrics())
+                .containsEntry("a", 0.0)
+                .containsEntry("b", 0.0)
+                .containsEntry("c", 0.0);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "999999999|old",
+                "9999999999|epoch seconds",
+                "10000000000|old",
+                "4611686018427387903|nanoseconds",
+                "4611686018427387904|nanoseconds",
+                "9223372036854775808|nanoseconds"
+            })
+    void judgesTimestampsAtTheEdgesOfTheirDigitCountsAndOfALong(String ts, String hint) {
+        FieldError error = onlyError("{\"ts\": " + ts + ", \"metrics\": {\"a\": 1}}");
+
+        assertThat(error.field()).isEqualTo("ts");
+        assertThat(error.message()).contains(hint);
+        assertThat(error.reason()).isEqualTo(RejectionReason.INVALID_TIMESTAMP);
     }
 
     @Test
