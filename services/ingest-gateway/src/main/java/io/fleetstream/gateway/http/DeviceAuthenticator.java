@@ -4,6 +4,7 @@ import io.fleetstream.gateway.kafka.CredentialCache;
 import io.fleetstream.gateway.kafka.DeviceDirectory;
 import io.fleetstream.schema.DeviceCredential;
 import io.fleetstream.schema.DeviceState;
+import io.fleetstream.schema.TokenHash;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -52,7 +53,7 @@ public class DeviceAuthenticator {
         if (token.isEmpty()) {
             return new AuthOutcome.Rejected("the token is empty; send the device token", false);
         }
-        DeviceCredential credential = credentials.find(TokenHasher.of(token)).orElse(null);
+        DeviceCredential credential = credentials.find(TokenHash.of(token)).orElse(null);
         if (credential == null) {
             if (!credentials.caughtUp()) {
                 return new AuthOutcome.NotReady("the gateway is still loading device credentials");
