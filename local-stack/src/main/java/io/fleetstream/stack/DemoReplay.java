@@ -124,6 +124,9 @@ public final class DemoReplay {
     public static Map<ServiceName, Map<String, String>> serviceOverrides(DemoOptions options) {
         String windowSizes = String.join(",", WINDOW_SIZES);
         return Map.of(
+                ServiceName.DEVICE_REGISTRY,
+                // A rule on a window size the processor does not compute would be accepted and never fire.
+                Map.of("fleetstream.rules.window-sizes", windowSizes),
                 ServiceName.INGEST_GATEWAY,
                 Map.of("fleetstream.ingest.max-age", GATEWAY_MAX_AGE),
                 ServiceName.STREAM_PROCESSOR,

@@ -325,6 +325,20 @@ class CrashRecoverySystemTest {
         assertThat(actual).as("topic settings on the broker").isEqualTo(wanted);
     }
 
+    /** The processor must die in the middle of an episode for the next test to prove anything about restarts. */
+    @Test
+    void killsTheProcessorWhileAnEpisodeIsOpen() {
+        Instant killedAfter = crasher.roundEnds.get(PROCESSOR_CRASH_ROUND - 1);
+        assertThat(expectedEpisodes())
+                .as(
+                        "episodes open at the end of round %d (%s), when the processor is killed",
+                        PROCESSOR_CRASH_ROUND, killedAfter)
+                .anySatisfy(episode -> {
+                    assertThat(episode.raisedAt()).isBefore(killedAfter);
+                    assertThat(episode.clearedAt()).isAfter(killedAfter);
+                });
+    }
+
     @Test
     void publishesOneRaisedAndOneClearedPerEpisode() {
         Map<String, List<AlertEvent>> byAlert = new HashMap<>();

@@ -3,12 +3,19 @@ package io.fleetstream.systemtest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetstream.schema.AvroSerde;
+import io.fleetstream.schema.DeadLetterHeaders;
+import io.fleetstream.schema.EnrichedReading;
 import io.fleetstream.schema.TelemetryReading;
 import io.fleetstream.schema.Topics;
 import io.fleetstream.stack.LocalStack;
 import io.fleetstream.stack.ServiceName;
+import io.fleetstream.stack.ServiceProcess;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,7 +50,9 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>The device sends one reading per request, each with its own messageId and an explicit timestamp one second
  * after the previous one, and keeps sending across every change; each change is timed from the registry's answer to
- * the first request the gateway answers differently.
+ * the first request the gateway answers differently. Finally the device is decommissioned and deleted, the stream
+ * processor is killed and restarted, and a reading of the deleted device still arriving on the raw topic must be
+ * dead-lettered as from an unknown device, not enriched with the deleted record.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceLifecycleSystemTest {
@@ -60,6 +70,14 @@ class DeviceLifecycleSystemTest {
 
     private static final Duration PAUSE_BETWEEN_READINGS = Duration.ofMillis(50);
 
+    /** How long the processor keeps a reading of a device it does not know before dead-lettering it. */
+    private static final String PENDING_TIMEOUT = "5s";
+
+    /** Timestamp of the reading that reaches the raw topic after its device was deleted. */
+    private static final Instant STRAY_TS = Instant.parse("2026-11-30T00:00:00Z");
+
+    private static final String STRAY_MESSAGE_ID = "stray-after-delete";
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Integer> outcomes = new LinkedHashMap<>();
@@ -74,6 +92,7 @@ class DeviceLifecycleSystemTest {
                 .freePorts(true)
                 // The fixture's timestamps are fixed; they must stay acceptable however late this test runs.
                 .override(ServiceName.INGEST_GATEWAY, "fleetstream.ingest.max-age", "20000d")
+                .override(ServiceName.STREAM_PROCESSOR, "fleetstream.enrichment.pending-timeout", PENDING_TIMEOUT)
                 .start();
         registry("POST", "/v1/device-types", Map.of("type", TYPE), 201);
         registry("POST", "/v1/devices", Map.of("deviceId", DEVICE, "name", "lifecycle probe", "type", TYPE), 201);
@@ -108,6 +127,35 @@ class DeviceLifecycleSystemTest {
         propagation.put("revocation refused", sendUntil(second, 401, revoked));
         sendExpecting(second, 401, 10);
         System.out.println("Propagation to the edge: " + propagation);
+
+        // The device goes for good, the processor is killed and restarts from its changelogs, and a reading of the
+        // deleted device that was already on its way (written straight to the raw topic: the edge refuses it) arrives.
+        registry("POST", "/v1/devices/" + DEVICE + "/state", Map.of("state", "DECOMMISSIONED"), 200);
+        registry("DELETE", "/v1/devices/" + DEVICE, Map.of(), 204);
+        Thread.sleep(2_000);
+        ServiceProcess processor = stack.service(ServiceName.STREAM_PROCESSOR);
+        processor.kill();
+        processor.start();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.kafka().bootstrapServers(), "acks", "all"),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            TelemetryReading stray = TelemetryReading.newBuilder()
+                    .setDeviceId(DEVICE)
+                    .setTs(STRAY_TS)
+                    .setReceivedAt(STRAY_TS)
+                    .setMessageId(STRAY_MESSAGE_ID)
+                    .setMetrics(Map.of(METRIC, -1.0))
+                    .setAttributes(Map.of())
+                    .build();
+            producer.send(new ProducerRecord<>(
+                            Topics.TELEMETRY_RAW,
+                            null,
+                            STRAY_TS.toEpochMilli(),
+                            DEVICE,
+                            AvroSerde.of(TelemetryReading.class).encode(stray)))
+                    .get();
+        }
     }
 
     @AfterAll
@@ -156,6 +204,8 @@ class DeviceLifecycleSystemTest {
                 .map(serde::decode)
                 .map(TelemetryReading::getMessageId)
                 .collect(Collectors.toCollection(TreeSet::new));
+        // The reading written straight to the topic after the device was deleted never went through the edge.
+        onTopic.remove(STRAY_MESSAGE_ID);
         assertThat(onTopic).isEqualTo(accepted);
     }
 
@@ -185,6 +235,38 @@ class DeviceLifecycleSystemTest {
                 assertThat(stored).isEqualTo(expected);
             });
         }
+    }
+
+    @Test
+    void aDeletedDeviceStaysUnknownAfterTheProcessorRestarts() {
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(CommittedTopic.readAll(
+                                stack.kafka().bootstrapServers(),
+                                Topics.DEAD_LETTER_STREAMS,
+                                new ByteArrayDeserializer(),
+                                Duration.ofSeconds(30))
+                        .stream()
+                        .filter(record -> DEVICE.equals(record.key()))
+                        .map(record -> new String(
+                                record.headers()
+                                        .lastHeader(DeadLetterHeaders.REASON)
+                                        .value(),
+                                StandardCharsets.UTF_8)))
+                .singleElement()
+                .asString()
+                .startsWith("unknown device"));
+        AvroSerde<EnrichedReading> serde = AvroSerde.of(EnrichedReading.class);
+        assertThat(CommittedTopic.readAll(
+                                stack.kafka().bootstrapServers(),
+                                Topics.TELEMETRY_ENRICHED,
+                                new ByteArrayDeserializer(),
+                                Duration.ofSeconds(60))
+                        .stream()
+                        .filter(record -> DEVICE.equals(record.key()))
+                        .map(record -> serde.decode(record.value()))
+                        .map(EnrichedReading::getMessageId))
+                .as("enriched readings of the deleted device")
+                .doesNotContain(STRAY_MESSAGE_ID)
+                .containsExactlyInAnyOrderElementsOf(acceptedMessageIds());
     }
 
     private Set<String> acceptedMessageIds() {
