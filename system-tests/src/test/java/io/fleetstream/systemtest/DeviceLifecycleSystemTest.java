@@ -131,6 +131,8 @@ class DeviceLifecycleSystemTest {
         // The device goes for good, the processor is killed and restarts from its changelogs, and a reading of the
         // deleted device that was already on its way (written straight to the raw topic: the edge refuses it) arrives.
         registry("POST", "/v1/devices/" + DEVICE + "/state", Map.of("state", "DECOMMISSIONED"), 200);
+        // Decommissioning revokes every credential too; the edge answers with the state, which tells the truth.
+        propagation.put("decommission refused", sendUntil(second, 403, Instant.now()));
         registry("DELETE", "/v1/devices/" + DEVICE, Map.of(), 204);
         Thread.sleep(2_000);
         ServiceProcess processor = stack.service(ServiceName.STREAM_PROCESSOR);
@@ -167,6 +169,7 @@ class DeviceLifecycleSystemTest {
 
     @Test
     void everyChangeReachesTheEdgeWithinSeconds() {
+        assertThat(propagation.get("decommission refused")).isLessThan(PROPAGATION_LIMIT);
         assertThat(propagation)
                 .containsOnlyKeys(
                         "new credential accepted",
@@ -174,7 +177,8 @@ class DeviceLifecycleSystemTest {
                         "reactivation accepted",
                         "rotated credential accepted",
                         "old credential refused after the overlap",
-                        "revocation refused");
+                        "revocation refused",
+                        "decommission refused");
         propagation.forEach((change, took) -> assertThat(took).as(change).isLessThan(PROPAGATION_LIMIT.plus(OVERLAP)));
         assertThat(propagation.get("suspension refused")).isLessThan(PROPAGATION_LIMIT);
         assertThat(propagation.get("revocation refused")).isLessThan(PROPAGATION_LIMIT);

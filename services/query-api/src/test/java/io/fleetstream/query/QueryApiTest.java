@@ -110,6 +110,18 @@ class QueryApiTest {
     }
 
     @Test
+    void refusesTheNulCharacterInPathOrQueryWithAProblemNotAServerError() {
+        for (String path : List.of("/v1/devices/a%00b/latest", "/v1/devices/dev-page/readings?metric=temp%00")) {
+            viewer().urlEncodingEnabled(false)
+                    .get(path)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("NUL"));
+        }
+    }
+
+    @Test
     void readingsRangeIsFromInclusiveToExclusiveInEitherTimeFormat() {
         JsonPath page = viewer().queryParam("metric", "temp")
                 .queryParam("from", "2024-01-31T23:00:00+01:00")

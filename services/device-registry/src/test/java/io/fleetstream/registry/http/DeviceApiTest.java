@@ -74,6 +74,16 @@ class DeviceApiTest {
     }
 
     @Test
+    void refusesTheNulCharacterInAPathWithAProblemNotAServerError() {
+        admin().urlEncodingEnabled(false)
+                .get("/v1/devices/a%00b")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("NUL"));
+    }
+
+    @Test
     void generatesDeviceIdWhenAbsent() {
         String deviceId = postJson("/v1/devices", Map.of("name", "Anonymous sensor", "type", "sensor"))
                 .statusCode(201)

@@ -730,6 +730,8 @@ public final class ReadingParser {
             if (hasUnpairedSurrogate(id)) {
                 problem = "messageId holds an unpaired UTF-16 surrogate escape (\\ud800 to \\udfff), which is not "
                         + "text; send valid Unicode";
+            } else if (hasNul(id)) {
+                problem = "messageId holds the NUL character (\\u0000), which cannot be stored; remove it";
             } else if (!id.isEmpty() && id.length() <= ReadingRules.MAX_MESSAGE_ID_LENGTH) {
                 return id;
             } else {
@@ -769,6 +771,12 @@ public final class ReadingParser {
                             field,
                             "the attribute holds an unpaired UTF-16 surrogate escape (\\ud800 to \\udfff), which "
                                     + "is not text; send valid Unicode",
+                            RejectionReason.INVALID_ATTRIBUTES));
+                } else if (hasNul(name) || hasNul(text)) {
+                    errors.add(new FieldError(
+                            index,
+                            field,
+                            "the attribute holds the NUL character (\\u0000), which cannot be stored; remove it",
                             RejectionReason.INVALID_ATTRIBUTES));
                 } else if (attributes.put(name, text) != null) {
                     errors.add(new FieldError(
@@ -812,6 +820,11 @@ public final class ReadingParser {
             case VALUE_NULL -> "null";
             default -> "not a JSON value";
         };
+    }
+
+    /** Whether {@code text} holds U+0000, which PostgreSQL text (the store of record) cannot hold. */
+    private static boolean hasNul(String text) {
+        return text.indexOf('\u0000') >= 0;
     }
 
     /** Whether {@code text} has a surrogate escape without its pair, which UTF-8 cannot encode. */

