@@ -109,7 +109,7 @@ final class BenchKafka {
         }
     }
 
-    /** The sum of a topic's end offsets: the records written to it, as the benchmark's producers use no transactions. */
+    /** The sum of a topic's end offsets: the records written to it (the benchmark's producers use no transactions). */
     long endOffsetSum(String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             List<TopicPartition> partitions = admin

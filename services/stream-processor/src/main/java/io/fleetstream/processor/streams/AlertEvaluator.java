@@ -35,9 +35,9 @@ import java.util.List;
  * </ul>
  *
  * The same punctuator closes open episodes whose rule was deleted, disabled or changed, or whose device was deleted,
- * with a CLEARED event that names the cause. The per-(device, rule) state lives in a changelogged store of the same task,
- * so under exactly-once the state change and the event are committed together: a restart never publishes a transition
- * twice, and the episode keeps its id.
+ * with a CLEARED event that names the cause. The per-(device, rule) state lives in a changelogged store of the same
+ * task, so under exactly-once the state change and the event are committed together: a restart never publishes a
+ * transition twice, and the episode keeps its id.
  */
 final class AlertEvaluator implements Processor<String, Object, Object, Object> {
 

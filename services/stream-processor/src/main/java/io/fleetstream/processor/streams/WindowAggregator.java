@@ -32,8 +32,8 @@ import java.util.Map;
  *
  * <ol>
  *   <li>a reading of that device carries a ts at or after windowEnd + grace (checked when the reading is processed), or
- *   <li>the device's clock reaches windowEnd + grace (checked by a wall-clock punctuator), so that windows close on time
- *       when the device, or its whole partition, goes silent; or
+ *   <li>the device's clock reaches windowEnd + grace (checked by a wall-clock punctuator), so that windows close on
+ *       time when the device, or its whole partition, goes silent; or
  *   <li>the task has received no reading for the idle-close period and the wall clock has reached windowEnd + grace.
  *       This drains a replay of historical data, whose device clocks lag far behind the wall clock.
  * </ol>
