@@ -195,7 +195,15 @@ class ReadingParserTest {
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
-            value = {"2025-03-01T12:00:00|no UTC offset", "1740830400000|without quotes", "yesterday|not an RFC 3339"})
+            value = {
+                "2025-03-01T12:00:00|no UTC offset",
+                "1740830400000|without quotes",
+                "yesterday|not an RFC 3339",
+                "2025-02-29T12:00:00Z|not an RFC 3339",
+                "2025-03-01T12:00Z|not an RFC 3339",
+                "2025-03-01T12:00:00+05|not an RFC 3339",
+                "2025-03-01T12:00:00+05:00:30|not an RFC 3339"
+            })
     void rejectsTimestampStringsThatAreNotRfc3339WithOffset(String ts, String hint) {
         FieldError error = onlyError("{\"ts\": \"" + ts + "\", \"metrics\": {\"a\": 1}}");
 
