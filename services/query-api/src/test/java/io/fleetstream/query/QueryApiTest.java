@@ -110,6 +110,23 @@ class QueryApiTest {
     }
 
     @Test
+    void refusesAReadingsCursorReusedForAnotherMetric() {
+        String cursor = viewer().queryParam("metric", "temp")
+                .queryParam("limit", 1)
+                .get("/v1/devices/dev-page/readings")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("nextCursor");
+        viewer().queryParam("metric", "other")
+                .queryParam("cursor", cursor)
+                .get("/v1/devices/dev-page/readings")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("cursor"));
+    }
+
+    @Test
     void refusesTheNulCharacterInPathOrQueryWithAProblemNotAServerError() {
         for (String path : List.of("/v1/devices/a%00b/latest", "/v1/devices/dev-page/readings?metric=temp%00")) {
             viewer().urlEncodingEnabled(false)
