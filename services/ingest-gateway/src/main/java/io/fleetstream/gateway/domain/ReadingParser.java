@@ -781,26 +781,25 @@ public final class ReadingParser {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken token = parser.nextToken();
-            String field = ATTRIBUTES + "." + echo(name);
             if (token == JsonToken.VALUE_STRING) {
                 String text = parser.getText();
                 if (hasUnpairedSurrogate(name) || hasUnpairedSurrogate(text)) {
                     errors.add(new FieldError(
                             index,
-                            field,
+                            attributeField(name),
                             "the attribute holds an unpaired UTF-16 surrogate escape (\\ud800 to \\udfff), which "
                                     + "is not text; send valid Unicode",
                             RejectionReason.INVALID_ATTRIBUTES));
                 } else if (hasNul(name) || hasNul(text)) {
                     errors.add(new FieldError(
                             index,
-                            field,
+                            attributeField(name),
                             "the attribute holds the NUL character (\\u0000), which cannot be stored; remove it",
                             RejectionReason.INVALID_ATTRIBUTES));
                 } else if (attributes.put(name, text) != null) {
                     errors.add(new FieldError(
                             index,
-                            field,
+                            attributeField(name),
                             "the attribute appears more than once; send each attribute once",
                             RejectionReason.INVALID_ATTRIBUTES));
                 }
@@ -812,11 +811,16 @@ public final class ReadingParser {
                     : "; send a string, or omit the attribute";
             errors.add(new FieldError(
                     index,
-                    field,
+                    attributeField(name),
                     "attribute values must be strings but this one is " + kind(token) + example,
                     RejectionReason.INVALID_ATTRIBUTES));
         }
         return attributes;
+    }
+
+    /** The path of an attribute in error messages; built only for an error. */
+    private static String attributeField(String name) {
+        return ATTRIBUTES + "." + echo(name);
     }
 
     private static RejectionReason reasonOfField(String name) {

@@ -312,7 +312,7 @@ public class TelemetryIngest {
                 continue;
             }
             if (seen == null) {
-                seen = new HashSet<>();
+                seen = new HashSet<>(readings.size() * 4 / 3 + 1); // sized for every id: no rehashing
                 tickets = new ArrayList<>(readings.size());
                 for (int i = 0; i < toSend.size(); i++) {
                     tickets.add(null);

@@ -2,8 +2,6 @@ package io.fleetstream.gateway.kafka;
 
 import io.fleetstream.gateway.config.IngestConfig;
 import io.fleetstream.gateway.domain.Reading;
-import io.fleetstream.schema.AvroSerde;
-import io.fleetstream.schema.TelemetryReading;
 import io.fleetstream.schema.Topics;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -13,11 +11,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +21,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes accepted readings to {@link Topics#TELEMETRY_RAW}: one record per reading, keyed by device id, with the
- * reading's event time as the record timestamp. The producer is idempotent with {@code acks=all}, so an acknowledged
+ * Writes accepted readings to {@link Topics#TELEMETRY_RAW} as {@link io.fleetstream.schema.TelemetryReading} (encoded
+ * by {@link RawReadingEncoder}): one record per reading, keyed by device id, with the reading's event time as the record
+ * timestamp. The producer is idempotent with {@code acks=all}, so an acknowledged
  * record is on every in-sync replica and a retried batch is not duplicated by the broker.
  */
 @ApplicationScoped
@@ -35,9 +32,8 @@ public class TelemetryPublisher {
     private static final String TOPIC = Topics.TELEMETRY_RAW;
 
     // Sends happen on the event loops; each encodes into a buffer of its own.
-    private static final ThreadLocal<EncodeBuffer> BUFFERS = ThreadLocal.withInitial(EncodeBuffer::new);
+    private static final ThreadLocal<RawReadingEncoder> ENCODERS = ThreadLocal.withInitial(RawReadingEncoder::new);
 
-    private final AvroSerde<TelemetryReading> serde = AvroSerde.of(TelemetryReading.class);
     // Keys are serialized by publish, once per request: the UTF-8 bytes of the device id, exactly what a
     // StringSerializer would give for every record, so the partition of a device is the same.
     private final KafkaProducer<byte[], byte[]> producer;
@@ -96,12 +92,12 @@ public class TelemetryPublisher {
         }
         AtomicInteger pending = new AtomicInteger(readings.size());
         byte[] key = deviceId.getBytes(StandardCharsets.UTF_8);
+        long receivedAtMillis = receivedAt.toEpochMilli();
+        RawReadingEncoder encoder = ENCODERS.get();
         for (int i = 0; i < readings.size(); i++) {
             Reading reading = readings.get(i);
-            // The all-fields constructor: the builder validates and copies defaults per record, which the parser has
-            // made unnecessary (every field is set, none is null that may not be).
-            byte[] value = encode(new TelemetryReading(
-                    deviceId, reading.ts(), receivedAt, reading.messageId(), reading.metrics(), reading.attributes()));
+            // The key bytes are the device id's UTF-8 bytes, which is also how the value holds it.
+            byte[] value = encoder.encode(key, receivedAtMillis, reading);
             ProducerRecord<byte[], byte[]> record =
                     new ProducerRecord<>(TOPIC, null, reading.ts().toEpochMilli(), key, value);
             int index = i;
@@ -127,47 +123,6 @@ public class TelemetryPublisher {
             }
         }
         return done;
-    }
-
-    /** The record's single-object encoding, built in this thread's buffer: one array per record, nothing else. */
-    private byte[] encode(TelemetryReading record) {
-        EncodeBuffer buffer = BUFFERS.get();
-        buffer.reset();
-        serde.encode(record, buffer);
-        return buffer.toByteArray();
-    }
-
-    /** An unsynchronized, reusable byte sink: used by one thread at a time only. */
-    private static final class EncodeBuffer extends OutputStream {
-        private byte[] bytes = new byte[512];
-        private int size;
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            bytes[size++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] source, int offset, int length) {
-            ensure(length);
-            System.arraycopy(source, offset, bytes, size, length);
-            size += length;
-        }
-
-        private void ensure(int more) {
-            if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-            }
-        }
-
-        void reset() {
-            size = 0;
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, size);
-        }
     }
 
     /**
