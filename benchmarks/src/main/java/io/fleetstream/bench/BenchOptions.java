@@ -15,14 +15,15 @@ import java.util.Properties;
  * @param warmUp how long each phase runs before it is measured (JIT, connection set-up, producer batches)
  * @param measure how long each phase is measured
  * @param maxRequestsPerPhase a bound on the requests of one edge phase, warm-up included
- * @param maxRecords a bound on the records of the raw producer phase, warm-up included
+ * @param maxRecords a bound on the records of each raw producer phase, warm-up included
  * @param devices devices provisioned; requests go to them in turn
  * @param batchSize readings per request in the batched phase
  * @param batchConnections connections (and requests in flight) of the batched phase
  * @param singleConnections connections (and requests in flight) of the single-reading phase
- * @param rawInFlight records the raw producer may have unacknowledged at once
+ * @param rawInFlight records the raw producer may have unacknowledged at once; by default as many as the batched phase
+ *     has readings in flight ({@code batchConnections * batchSize}), so that neither side is given more concurrency
  * @param client the HTTP client that generates the load
- * @param clientThreads event-loop (Vert.x) or executor (JDK) threads of the load generator
+ * @param clientThreads event-loop (Vert.x) or executor (JDK) threads of the load generator (the NIO client has one)
  * @param gatewayHeap {@code -Xmx} of the gateway JVM
  * @param gatewayArgs extra JVM arguments of the gateway, for example {@code -Dfleetstream.ingest.producer.linger=1ms}
  * @param gatewayJar the packaged gateway, or empty for the one in this checkout
@@ -49,6 +50,7 @@ record BenchOptions(
 
     /** The load generator's HTTP client. */
     enum ClientKind {
+        NIO,
         VERTX,
         JDK
     }
@@ -59,14 +61,17 @@ record BenchOptions(
             "  -Dbench.warm-up=10s              warm-up of each phase",
             "  -Dbench.measure=20s              measured time of each phase",
             "  -Dbench.max-requests=5000000     bound on requests per edge phase",
-            "  -Dbench.max-records=30000000     bound on records of the raw producer phase",
+            "  -Dbench.max-records=100000000    bound on records of each raw producer phase",
             "  -Dbench.devices=1000             devices and credentials provisioned",
             "  -Dbench.batch-size=100           readings per request in the batched phase",
-            "  -Dbench.batch-connections=16     connections in the batched phase",
+            "  -Dbench.batch-connections=128    connections in the batched phase",
             "  -Dbench.single-connections=256   connections in the single-reading phase",
-            "  -Dbench.raw-in-flight=20000      unacknowledged records of the raw producer",
-            "  -Dbench.client=vertx             load generator: vertx or jdk (java.net.http)",
-            "  -Dbench.client-threads=1         event loops (vertx) or executor threads (jdk) of the client",
+            "  -Dbench.raw-in-flight=N          unacknowledged records of the raw producer (default: batch-connections"
+                    + " x batch-size, the readings the batched phase has in flight)",
+            "  -Dbench.client=nio               load generator: nio (plain HTTP/1.1, one thread), vertx or jdk"
+                    + " (java.net.http)",
+            "  -Dbench.client-threads=1         event loops (vertx) or executor threads (jdk) of the client; nio has"
+                    + " one",
             "  -Dbench.gateway.heap=384m        heap of the gateway JVM",
             "  -Dbench.gateway.args='-Da=b -Dc=d'  extra JVM arguments of the gateway; -Dfleetstream.ingest.producer.*"
                     + " applies to the raw phase too; the rate limit is raised to 1000000/s unless set here",
@@ -93,18 +98,20 @@ record BenchOptions(
     }
 
     static BenchOptions from(Properties properties, Path defaultWorkDir) {
+        int batchSize = integer(properties, "bench.batch-size", 100);
+        int batchConnections = integer(properties, "bench.batch-connections", 128);
         return new BenchOptions(
                 duration(properties, "bench.warm-up", "10s"),
                 duration(properties, "bench.measure", "20s"),
                 Long.parseLong(properties.getProperty("bench.max-requests", "5000000")),
-                Long.parseLong(properties.getProperty("bench.max-records", "30000000")),
+                Long.parseLong(properties.getProperty("bench.max-records", "100000000")),
                 integer(properties, "bench.devices", 1000),
-                integer(properties, "bench.batch-size", 100),
-                integer(properties, "bench.batch-connections", 16),
+                batchSize,
+                batchConnections,
                 integer(properties, "bench.single-connections", 256),
-                integer(properties, "bench.raw-in-flight", 20_000),
+                integer(properties, "bench.raw-in-flight", batchConnections * batchSize),
                 ClientKind.valueOf(
-                        properties.getProperty("bench.client", "vertx").strip().toUpperCase(Locale.ROOT)),
+                        properties.getProperty("bench.client", "nio").strip().toUpperCase(Locale.ROOT)),
                 integer(properties, "bench.client-threads", 1),
                 properties.getProperty("bench.gateway.heap", "384m"),
                 splitArgs(properties.getProperty("bench.gateway.args", "")),

@@ -99,7 +99,7 @@ final class EdgeLoad {
             return;
         }
         int device = workload.nextDeviceIndex();
-        String body = workload.body(device, readingsPerRequest);
+        byte[] body = workload.body(device, readingsPerRequest);
         long started = System.nanoTime();
         client.post(workload.device(device).authorization(), body, new LoadClient.Answer() {
             @Override

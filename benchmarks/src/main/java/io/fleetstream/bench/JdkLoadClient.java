@@ -38,11 +38,11 @@ final class JdkLoadClient implements LoadClient {
     }
 
     @Override
-    public void post(String authorization, String body, Answer answer) {
+    public void post(String authorization, byte[] body, Answer answer) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
             if (error != null) {

@@ -15,7 +15,7 @@ interface LoadClient extends AutoCloseable {
     }
 
     /** Sends {@code POST /v1/telemetry} with a JSON body; does not block. */
-    void post(String authorization, String body, Answer answer);
+    void post(String authorization, byte[] body, Answer answer);
 
     /** A short description for the report, such as {@code vertx, 1 event loop}. */
     String describe();
