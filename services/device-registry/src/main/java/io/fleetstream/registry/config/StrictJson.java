@@ -1,5 +1,6 @@
 package io.fleetstream.registry.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -10,13 +11,15 @@ import jakarta.inject.Singleton;
 
 /**
  * Makes request parsing strict: a value of the wrong JSON type is an error the client hears about, never silently
- * converted ({@code 2.5} is not truncated to {@code 2}, {@code "true"} is not a boolean, {@code 5} is not a name).
+ * converted ({@code 2.5} is not truncated to {@code 2}, {@code "true"} is not a boolean, {@code 5} is not a name), and
+ * a field sent twice is refused instead of the last one silently winning.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
 
     @Override
     public void customize(ObjectMapper mapper) {
+        mapper.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);

@@ -102,7 +102,7 @@ public class ProblemMappers {
                             "malformed-json",
                             "Malformed JSON",
                             400,
-                            "the body is not valid JSON" + where + ": " + json.getOriginalMessage()
+                            "the body is not valid JSON" + where + ": " + readable(json.getOriginalMessage())
                                     + "; send one JSON object")
                     .toResponse();
         }
@@ -178,6 +178,22 @@ public class ProblemMappers {
             }
         }
         return false;
+    }
+
+    /**
+     * Jackson's message in the client's terms: a repeated field is named as such (the mapper refuses duplicates, see
+     * {@link io.fleetstream.registry.config.StrictJson}), and advice to enable a parser feature, a setting of this
+     * service and not of the client, is left out.
+     */
+    static String readable(String message) {
+        if (message.startsWith("Duplicate field '")) {
+            return "the field " + message.substring("Duplicate field ".length()) + " appears more than once; send each"
+                    + " field once";
+        }
+        return message.replaceAll(":? ?enable `[^`]+` to allow", "")
+                .replaceAll(
+                        " ?\\(not recognized as one since Feature '[^']+' not enabled for parser\\)",
+                        "; JSON has no comments");
     }
 
     private static String path(List<JsonMappingException.Reference> references) {

@@ -23,6 +23,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -155,6 +156,24 @@ class DeviceApiTest {
                 .body("type", equalTo("urn:fleetstream:problem:malformed-json"))
                 .body("detail", containsString("not valid JSON"))
                 .body("detail", containsString("line 1"));
+    }
+
+    @Test
+    void refusesAFieldSentTwiceAndNonStandardJsonInTheClientsTerms() {
+        admin().contentType(ContentType.JSON)
+                .body("{\"name\": \"Pump 7\", \"type\": \"pump\", \"name\": \"Pump 8\"}")
+                .post("/v1/devices")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:fleetstream:problem:malformed-json"))
+                .body("detail", containsString("the field 'name' appears more than once"));
+        admin().contentType(ContentType.JSON)
+                .body("{\"name\": \"Pump 7\", \"type\": \"pump\", \"labels\": {\"floor\": +1}}")
+                .post("/v1/devices")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("plus signs"))
+                .body("detail", not(containsString("JsonReadFeature")));
     }
 
     @Test

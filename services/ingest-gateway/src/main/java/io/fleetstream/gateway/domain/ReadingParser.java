@@ -892,7 +892,18 @@ public final class ReadingParser {
     private static String describe(JsonProcessingException e) {
         JsonLocation location = e.getLocation();
         String where = location == null ? "" : " at " + position(location);
-        return "the body is not well-formed JSON" + where + ": " + e.getOriginalMessage();
+        return "the body is not well-formed JSON" + where + ": " + withoutParserSettings(e.getOriginalMessage());
+    }
+
+    /**
+     * Jackson's message without its advice to enable a parser feature, which is the gateway's setting, not the
+     * client's: the client has to send standard JSON instead.
+     */
+    static String withoutParserSettings(String message) {
+        return message.replaceAll(":? ?enable `[^`]+` to allow", "")
+                .replaceAll(
+                        " ?\\(not recognized as one since Feature '[^']+' not enabled for parser\\)",
+                        "; JSON has no comments");
     }
 
     private static String position(JsonLocation location) {

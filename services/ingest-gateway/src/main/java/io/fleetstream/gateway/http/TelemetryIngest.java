@@ -181,6 +181,9 @@ public class TelemetryIngest {
             Instant receivedAt,
             BiFunction<byte[], Instant, ParseOutcome> parse) {
         String mediaProblem = mediaTypeProblem(contentType);
+        if (mediaProblem == null) {
+            mediaProblem = encodingProblem(body);
+        }
         if (mediaProblem != null) {
             return refuse(
                     path,
@@ -396,6 +399,25 @@ public class TelemetryIngest {
     private CompletionStage<Answer> refuse(PathKind path, RequestRejection reason, Response response) {
         metrics.rejected(path, reason);
         return CompletableFuture.completedFuture(new Refused(response));
+    }
+
+    /**
+     * JSON must be UTF-8 (RFC 8259). The JSON parser would also read UTF-16 and UTF-32, recognised by a byte order mark
+     * or by zero bytes among the first four (a UTF-8 JSON text has none there), so such bodies are refused here.
+     */
+    private static String encodingProblem(byte[] body) {
+        boolean bom = body.length >= 2
+                && ((body[0] == (byte) 0xFE && body[1] == (byte) 0xFF)
+                        || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE));
+        boolean zeroByte = false;
+        for (int i = 0; i < Math.min(4, body.length) && body.length >= 2; i++) {
+            zeroByte |= body[i] == 0;
+        }
+        if (bom || zeroByte) {
+            return "the body looks like UTF-16 or UTF-32 text; JSON must be UTF-8: encode the body as UTF-8 and send "
+                    + "Content-Type: application/json";
+        }
+        return null;
     }
 
     private static String mediaTypeProblem(String contentType) {

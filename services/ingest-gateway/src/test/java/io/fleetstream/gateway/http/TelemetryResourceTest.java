@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -263,6 +264,19 @@ class TelemetryResourceTest {
     }
 
     @Test
+    void explainsNonStandardJsonWithoutNamingTheParsersSettings() {
+        post(TOKEN, "{\"metrics\": {\"a\": +1}}")
+                .statusCode(400)
+                .body("detail", containsString("plus signs"))
+                .body("detail", not(containsString("enable")))
+                .body("detail", not(containsString("JsonReadFeature")));
+        post(TOKEN, "{\"metrics\": {\"a\": 1}} // sent by pump 7")
+                .statusCode(400)
+                .body("detail", containsString("JSON has no comments"))
+                .body("detail", not(containsString("ALLOW_COMMENTS")));
+    }
+
+    @Test
     void rejectsMoreReadingsThanTheLimit() {
         StringBuilder body = new StringBuilder("[");
         for (int i = 0; i < 1001; i++) {
@@ -298,6 +312,23 @@ class TelemetryResourceTest {
                 .statusCode(415)
                 .contentType("application/problem+json")
                 .body("detail", containsString("application/json"));
+    }
+
+    @Test
+    void rejectsJsonInUtf16OrUtf32EvenWithoutAByteOrderMark() {
+        String json = "{\"metrics\": {\"a\": 1}}";
+        for (Charset charset : new Charset[] {
+            StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE, StandardCharsets.UTF_16, Charset.forName("UTF-32LE")
+        }) {
+            given().header("Authorization", "Bearer " + TOKEN)
+                    .contentType(ContentType.JSON)
+                    .body(json.getBytes(charset))
+                    .post("/v1/telemetry")
+                    .then()
+                    .statusCode(415)
+                    .contentType("application/problem+json")
+                    .body("detail", containsString("JSON must be UTF-8"));
+        }
     }
 
     @Test
