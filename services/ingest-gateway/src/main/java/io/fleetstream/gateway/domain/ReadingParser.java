@@ -466,7 +466,7 @@ public final class ReadingParser {
         private final int index;
         private final String prefix;
         private final Dialect dialect;
-        private final Map<String, Double> metrics = new LinkedHashMap<>();
+        private final MetricValues metrics = new MetricValues();
         private int count;
         private boolean duplicates;
 
@@ -482,7 +482,7 @@ public final class ReadingParser {
             if (nameProblem != null) {
                 errors.add(new FieldError(index, field(name), nameProblem, RejectionReason.INVALID_METRIC_NAME));
             }
-            Double number = readMetricValue(parser, token, index, this, name, dialect, errors);
+            double number = readMetricValue(parser, token, index, this, name, dialect, errors);
             if (metrics.containsKey(name)) {
                 duplicates = true;
                 errors.add(new FieldError(
@@ -490,8 +490,8 @@ public final class ReadingParser {
                         field(name),
                         "the metric appears more than once in the reading; send each metric once per reading",
                         RejectionReason.INVALID_METRIC_NAME));
-            } else if (number != null && nameProblem == null) {
-                metrics.put(name, number);
+            } else if (!Double.isNaN(number) && nameProblem == null) {
+                metrics.add(name, number);
             }
         }
 
@@ -632,7 +632,8 @@ public final class ReadingParser {
         return null;
     }
 
-    private static Double readMetricValue(
+    /** The value of a metric, or NaN (never a valid value) when it was refused and the error was added. */
+    private static double readMetricValue(
             JsonParser parser,
             JsonToken token,
             int index,
@@ -685,7 +686,7 @@ public final class ReadingParser {
                                 "the value's exponent is far beyond the range of a double (about 1.8e308); send a "
                                         + "number in a plain range",
                                 RejectionReason.INVALID_METRIC_VALUE));
-                        return null;
+                        return Double.NaN;
                     }
                     double number = decimal.doubleValue();
                     if (Double.isInfinite(number)) {
@@ -718,13 +719,13 @@ public final class ReadingParser {
             problem += " (only numbers are stored here; ThingsBoard's string, boolean and JSON values are not)";
         }
         errors.add(new FieldError(index, collector.field(name), problem, RejectionReason.INVALID_METRIC_VALUE));
-        return null;
+        return Double.NaN;
     }
 
     private static String inexactInteger(double nearest) {
         String plain = new BigDecimal(nearest).toPlainString();
         String stored = plain.length() <= 25 ? plain : Double.toString(nearest);
-        return "the integer is larger than 2^53 and a double cannot hold it exactly (it would be stored as " + stored
+        return "the integer is beyond +/-2^53 and a double cannot hold it exactly (it would be stored as " + stored
                 + "); send a value that fits in 53 bits, or scale it";
     }
 

@@ -1,5 +1,6 @@
 package io.fleetstream.gateway.kafka;
 
+import io.fleetstream.gateway.domain.MetricValues;
 import io.fleetstream.gateway.domain.Reading;
 import io.fleetstream.schema.TelemetryReading;
 import org.apache.avro.SchemaNormalization;
@@ -45,9 +46,16 @@ final class RawReadingEncoder {
         Map<String, Double> metrics = reading.metrics();
         if (!metrics.isEmpty()) {
             writeLong(metrics.size());
-            for (Map.Entry<String, Double> metric : metrics.entrySet()) {
-                writeString(metric.getKey());
-                writeDouble(metric.getValue());
+            if (metrics instanceof MetricValues values) {
+                for (int i = 0; i < values.size(); i++) {
+                    writeString(values.name(i));
+                    writeDouble(values.value(i));
+                }
+            } else {
+                for (Map.Entry<String, Double> metric : metrics.entrySet()) {
+                    writeString(metric.getKey());
+                    writeDouble(metric.getValue());
+                }
             }
         }
         writeLong(0); // end of the map's blocks

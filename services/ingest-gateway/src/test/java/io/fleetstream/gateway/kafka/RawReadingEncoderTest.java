@@ -1,5 +1,6 @@
 package io.fleetstream.gateway.kafka;
 
+import io.fleetstream.gateway.domain.MetricValues;
 import io.fleetstream.gateway.domain.Reading;
 import io.fleetstream.schema.AvroSerde;
 import io.fleetstream.schema.TelemetryReading;
@@ -30,6 +31,17 @@ class RawReadingEncoderTest {
                 new Reading(Instant.ofEpochMilli(1_764_869_999_000L), "m-42", metrics, Map.of("firmware", "1.4.2"));
 
         assertSameBytes("dongsi-aq-01", reading);
+    }
+
+    @Test
+    void writesWhatAvroWritesForMetricsAsTheParserHoldsThem() {
+        MetricValues metrics = new MetricValues();
+        for (int i = 0; i < 12; i++) {
+            metrics.add("sensor_" + (11 - i), i * 1.5 - 3);
+        }
+
+        assertSameBytes(
+                "dongsi-aq-01", new Reading(Instant.ofEpochMilli(1_764_869_999_000L), "m-1", metrics, Map.of()));
     }
 
     @Test
