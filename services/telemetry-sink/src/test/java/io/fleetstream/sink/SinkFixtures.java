@@ -13,6 +13,7 @@ import io.fleetstream.schema.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -108,24 +109,25 @@ final class SinkFixtures implements AutoCloseable {
                 .build();
     }
 
-    void send(EnrichedReading reading) {
-        send(Topics.TELEMETRY_ENRICHED, reading.getDeviceId(), READINGS.encode(reading));
+    RecordMetadata send(EnrichedReading reading) {
+        return send(Topics.TELEMETRY_ENRICHED, reading.getDeviceId(), READINGS.encode(reading));
     }
 
-    void send(MetricWindowAggregate aggregate) {
-        send(
+    RecordMetadata send(MetricWindowAggregate aggregate) {
+        return send(
                 Topics.aggregates(Duration.ofMillis(aggregate.getWindowSizeMillis())),
                 aggregate.getDeviceId(),
                 AGGREGATES.encode(aggregate));
     }
 
-    void send(AlertEvent event) {
-        send(Topics.ALERTS, event.getDeviceId(), ALERTS.encode(event));
+    RecordMetadata send(AlertEvent event) {
+        return send(Topics.ALERTS, event.getDeviceId(), ALERTS.encode(event));
     }
 
-    void send(String topic, String key, byte[] value) {
+    /** Sends and waits for the acknowledgement, which tells where the record landed. */
+    RecordMetadata send(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

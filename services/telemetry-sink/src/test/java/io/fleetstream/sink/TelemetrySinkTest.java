@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -292,6 +293,102 @@ class TelemetrySinkTest {
     }
 
     @Test
+    void storesTheRestOfABatchAndDeadLettersEachRecordPostgresRefuses() throws Exception {
+        Map<String, Double> deadBefore = deadLetteredByTopic();
+        EnrichedReading withAttributes = reading("dev-nul-a", "2024-10-01T00:00:00Z", Map.of("temp", 1.0));
+        withAttributes.setAttributes(Map.of("fw", "1.2.0"));
+        // jsonb has no text form for \u0000 (SQLSTATE 22P05), text columns refuse the byte 0x00 (22021).
+        EnrichedReading nulAttribute = reading("dev-nul-a", "2024-10-01T00:00:01Z", Map.of("temp", 2.0));
+        nulAttribute.setAttributes(Map.of("fw", "1.2\u00000"));
+        EnrichedReading nulMetric = reading("dev-nul-c", "2024-10-01T00:00:01Z", Map.of("te\u0000mp", 3.0));
+        AlertEvent nulRule =
+                alert("alert-nul-bad", AlertState.RAISED, "dev-nul-b", "2024-10-01T00:05:00Z", "2024-10-01T00:05:00Z");
+        nulRule.setRuleName("over\u0000heat");
+        Duration minute = Duration.ofMinutes(1);
+
+        List<RecordMetadata> good = new ArrayList<>();
+        Map<String, RecordMetadata> bad = new LinkedHashMap<>();
+        // With the consumer stopped the records wait in Kafka, and its first poll takes them as one batch.
+        consumer.stop();
+        try {
+            good.add(KAFKA.send(withAttributes));
+            good.add(KAFKA.send(reading("dev-nul-b", "2024-10-01T00:00:00Z", Map.of("temp", 10.0))));
+            bad.put("telemetry.reading_attributes, SQLSTATE 22P05", KAFKA.send(nulAttribute));
+            good.add(KAFKA.send(reading("dev-nul-a", "2024-10-01T00:00:02Z", Map.of("temp", 4.0))));
+            bad.put("telemetry.readings, SQLSTATE 22021", KAFKA.send(nulMetric));
+            good.add(KAFKA.send(reading("dev-nul-c", "2024-10-01T00:00:02Z", Map.of("temp", 5.0, "hum", 50.0))));
+            good.add(KAFKA.send(aggregate("dev-nul-b", "temp", minute, "2024-10-01T00:00:00Z")));
+            bad.put(
+                    "telemetry.window_aggregates, SQLSTATE 22021",
+                    KAFKA.send(aggregate("dev-nul-b", "te\u0000mp", minute, "2024-10-01T00:01:00Z")));
+            good.add(KAFKA.send(alert(
+                    "alert-nul-ok", AlertState.RAISED, "dev-nul-b", "2024-10-01T00:04:00Z", "2024-10-01T00:04:00Z")));
+            bad.put("telemetry.alerts, SQLSTATE 22021", KAFKA.send(nulRule));
+        } finally {
+            consumer.start();
+        }
+
+        // The consumer goes on: a record sent afterwards is stored, and the batch's offsets are committed.
+        KAFKA.send(reading("dev-nul-later", "2024-10-01T00:10:00Z", Map.of("temp", 6.0)));
+        awaitCount("SELECT count(*) FROM telemetry.readings WHERE device_id = 'dev-nul-later'", 1);
+        List<RecordMetadata> batch = new ArrayList<>(good);
+        batch.addAll(bad.values());
+        awaitCommittedPast(batch);
+
+        assertThat(rows("SELECT device_id, metric, ts, value FROM telemetry.readings"
+                        + " WHERE device_id IN ('dev-nul-a', 'dev-nul-b', 'dev-nul-c') ORDER BY device_id, ts, metric"))
+                .containsExactly(
+                        List.of("dev-nul-a", "temp", Instant.parse("2024-10-01T00:00:00Z"), 1.0),
+                        List.of("dev-nul-a", "temp", Instant.parse("2024-10-01T00:00:02Z"), 4.0),
+                        List.of("dev-nul-b", "temp", Instant.parse("2024-10-01T00:00:00Z"), 10.0),
+                        List.of("dev-nul-c", "hum", Instant.parse("2024-10-01T00:00:02Z"), 50.0),
+                        List.of("dev-nul-c", "temp", Instant.parse("2024-10-01T00:00:02Z"), 5.0));
+        assertThat(rows("SELECT ts, attributes->>'fw' FROM telemetry.reading_attributes WHERE device_id = 'dev-nul-a'"))
+                .containsExactly(List.of(Instant.parse("2024-10-01T00:00:00Z"), "1.2.0"));
+        assertThat(rows("SELECT metric, window_start FROM telemetry.window_aggregates WHERE device_id = 'dev-nul-b'"))
+                .containsExactly(List.of("temp", Instant.parse("2024-10-01T00:00:00Z")));
+        // The refused alert leaves nothing behind, not even the event written before its alert row failed.
+        assertThat(rows("SELECT alert_id FROM telemetry.alerts WHERE device_id = 'dev-nul-b'"))
+                .containsExactly(List.of("alert-nul-ok"));
+        assertThat(rows("SELECT alert_id FROM telemetry.alert_events WHERE alert_id LIKE 'alert-nul-%'"))
+                .containsExactly(List.of("alert-nul-ok"));
+
+        List<ConsumerRecord<String, byte[]>> dead = readDeadLetterTopic();
+        for (Map.Entry<String, RecordMetadata> refused : bad.entrySet()) {
+            RecordMetadata source = refused.getValue();
+            List<ConsumerRecord<String, byte[]>> copies = dead.stream()
+                    .filter(record -> source.topic()
+                                    .equals(DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.SOURCE_TOPIC))
+                            && String.valueOf(source.partition())
+                                    .equals(DeadLetterHeaders.read(
+                                            record.headers(), DeadLetterHeaders.SOURCE_PARTITION))
+                            && String.valueOf(source.offset())
+                                    .equals(DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.SOURCE_OFFSET)))
+                    .toList();
+            assertThat(copies).as("dead-letter copies of %s", refused.getKey()).hasSize(1);
+            String reason = DeadLetterHeaders.read(copies.get(0).headers(), DeadLetterHeaders.REASON);
+            assertThat(reason)
+                    .startsWith("PostgreSQL refused the record: table " + refused.getKey() + ": ")
+                    .doesNotContain("\n", "\tat ");
+            assertThat(DeadLetterHeaders.read(copies.get(0).headers(), DeadLetterHeaders.STAGE))
+                    .isEqualTo("telemetry-sink");
+        }
+        assertThat(dead.stream()
+                        .filter(record -> record.key() != null && record.key().startsWith("dev-nul-"))
+                        .count())
+                .isEqualTo(bad.size());
+        Map<String, Double> deadAfter = deadLetteredByTopic();
+        assertThat(deadAfter.getOrDefault(Topics.TELEMETRY_ENRICHED, 0.0)
+                        - deadBefore.getOrDefault(Topics.TELEMETRY_ENRICHED, 0.0))
+                .isEqualTo(2.0);
+        assertThat(deadAfter.getOrDefault(Topics.aggregates(minute), 0.0)
+                        - deadBefore.getOrDefault(Topics.aggregates(minute), 0.0))
+                .isEqualTo(1.0);
+        assertThat(deadAfter.getOrDefault(Topics.ALERTS, 0.0) - deadBefore.getOrDefault(Topics.ALERTS, 0.0))
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void createsMonthlyPartitionsFor2013And2017() throws SQLException {
         KAFKA.send(reading("dev-months", "2013-01-15T08:00:00Z", Map.of("temp", 1.0)));
         KAFKA.send(reading("dev-months", "2013-12-31T23:59:59.999Z", Map.of("temp", 2.0)));
@@ -319,6 +416,38 @@ class TelemetrySinkTest {
         awaitCount("SELECT count(*) FROM telemetry.window_aggregates WHERE device_id = 'dev-outage'", 1);
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        // A missing table (SQLSTATE 42P01) is not the record's fault: it waited, and was never dead-lettered.
+        assertThat(readDeadLetterTopic()).noneMatch(record -> "dev-outage".equals(record.key()));
+    }
+
+    @Test
+    void deadLettersARefusedRecordOnceWhenItsBatchIsRetried() throws Exception {
+        byte[] poison = "not an aggregate".getBytes(StandardCharsets.UTF_8);
+        Duration minute = Duration.ofMinutes(1);
+        List<RecordMetadata> batch = new ArrayList<>();
+        // Stopped consumer: both records wait on one partition, so the first attempt holds both of them.
+        consumer.stop();
+        execute("ALTER TABLE telemetry.window_aggregates RENAME TO window_aggregates_away");
+        try {
+            try {
+                batch.add(KAFKA.send(aggregate("dev-retry-dlq", "temp", minute, "2024-11-01T00:00:00Z")));
+                batch.add(KAFKA.send(Topics.aggregates(minute), "dev-retry-dlq", poison));
+            } finally {
+                consumer.start();
+            }
+            // The first attempt dead-letters the poison, then fails on the missing table and is retried.
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503));
+        } finally {
+            execute("ALTER TABLE telemetry.window_aggregates_away RENAME TO window_aggregates");
+        }
+        awaitCount("SELECT count(*) FROM telemetry.window_aggregates WHERE device_id = 'dev-retry-dlq'", 1);
+        awaitCommittedPast(batch);
+
+        assertThat(readDeadLetterTopic())
+                .filteredOn(record -> "dev-retry-dlq".equals(record.key()))
+                .singleElement()
+                .satisfies(record -> assertThat(record.value()).isEqualTo(poison));
     }
 
     @Test
@@ -385,6 +514,66 @@ class TelemetrySinkTest {
                 new ByteArrayDeserializer());
         dlq.subscribe(List.of(Topics.DEAD_LETTER_SINK));
         return dlq;
+    }
+
+    /** Every record on the dead-letter topic up to its end at the time of the call. */
+    private static List<ConsumerRecord<String, byte[]>> readDeadLetterTopic() {
+        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedInfra.kafka().bootstrapServers()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = dlq.partitionsFor(Topics.DEAD_LETTER_SINK).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
+            dlq.assign(partitions);
+            dlq.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = dlq.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(records::add);
+                return partitions.stream().allMatch(partition -> dlq.position(partition) >= end.get(partition));
+            });
+            return records;
+        }
+    }
+
+    /** Waits until the sink's group has committed offsets beyond every one of the given records. */
+    private void awaitCommittedPast(List<RecordMetadata> records) throws Exception {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.kafka().bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(settings.groupId())
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                for (RecordMetadata record : records) {
+                    OffsetAndMetadata offset = committed.get(new TopicPartition(record.topic(), record.partition()));
+                    assertThat(offset).as("committed offset of %s", record).isNotNull();
+                    assertThat(offset.offset())
+                            .as("committed offset of %s", record)
+                            .isGreaterThan(record.offset());
+                }
+            });
+        }
+    }
+
+    /** fleetstream_sink_records_dead_lettered_total by source topic. */
+    private static Map<String, Double> deadLetteredByTopic() {
+        Map<String, Double> counts = new HashMap<>();
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString()
+                .lines()
+                .filter(line -> line.startsWith("fleetstream_sink_records_dead_lettered_total{"))
+                .forEach(line -> {
+                    int start = line.indexOf("topic=\"") + "topic=\"".length();
+                    String topic = line.substring(start, line.indexOf('"', start));
+                    counts.merge(topic, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+                });
+        return counts;
     }
 
     private static double duplicates(String table) {

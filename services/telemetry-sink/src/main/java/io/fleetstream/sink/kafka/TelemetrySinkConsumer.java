@@ -9,6 +9,7 @@ import io.fleetstream.sink.domain.InvalidRecordException;
 import io.fleetstream.sink.domain.SinkBatch;
 import io.fleetstream.sink.health.SinkStatus;
 import io.fleetstream.sink.metrics.SinkMetrics;
+import io.fleetstream.sink.persistence.DataErrors;
 import io.fleetstream.sink.persistence.TelemetryWriter;
 import io.fleetstream.sink.persistence.WriteResult;
 import io.quarkus.logging.Log;
@@ -37,16 +38,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
  * The sink's consumer loop, on its own thread. Each poll is one batch: decode (refused records go to the dead-letter
  * topic), write everything in one database transaction, and only then commit the batch's offsets. A failed batch is
  * rolled back, every assigned partition is rewound to its committed offset, and the loop backs off and polls the same
- * records again; the writes are idempotent, so a replay changes nothing that was already stored.
+ * records again; the writes are idempotent, so a replay changes nothing that was already stored. A batch PostgreSQL
+ * refuses because of the values of a row ({@link DataErrors}) is not retried but written again record by record, and
+ * the records PostgreSQL refuses go to the dead-letter topic; either way every record of a batch is stored or
+ * dead-lettered before its offset is committed.
  *
  * <p>Rebalances are safe by construction: Kafka calls the rebalance listener only inside {@code poll}, and a batch is
  * always committed or rewound before the next poll, so no batch is ever in flight when partitions are revoked.
@@ -70,6 +76,15 @@ public class TelemetrySinkConsumer {
 
     /** Failed attempts in the current outage; 0 while batches are written. */
     private int failures;
+
+    /**
+     * Offsets per partition whose dead-letter copy the broker acknowledged but whose batch is not committed yet, so
+     * that a retried batch does not send them again. Touched only by the loop thread (the rebalance listener runs
+     * inside poll); it holds at most the records of the batches in flight. It lives in memory only: a copy sent
+     * before a restart, before the partition moved to another instance, or whose acknowledgement did not arrive, is
+     * sent again when its batch is retried.
+     */
+    private final Map<TopicPartition, Set<Long>> deadLettered = new HashMap<>();
 
     public TelemetrySinkConsumer(
             SinkSettings settings,
@@ -214,7 +229,7 @@ public class TelemetrySinkConsumer {
             throws InterruptedException {
         long started = System.nanoTime();
         SinkBatch batch = new SinkBatch();
-        List<Future<RecordMetadata>> refused = new ArrayList<>();
+        List<DeadLetter> refused = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             offsets.put(
@@ -222,16 +237,13 @@ public class TelemetrySinkConsumer {
             try {
                 decoder.decodeInto(record, batch);
             } catch (SerializationException | InvalidRecordException e) {
-                Log.warnf(
-                        "dead-lettering record of topic [%s] partition [%d] offset [%d] key [%s]: %s",
-                        record.topic(), record.partition(), record.offset(), record.key(), e.getMessage());
-                metrics.deadLettered(record.topic());
-                refused.add(deadLetters.send(record, e.getMessage(), e));
+                // The key is the device id on every topic the sink reads.
+                deadLetter(deadLetters, record, record.key(), e.getMessage(), e, refused);
             }
         }
         try {
-            deadLetters.awaitAll(refused);
-            WriteResult result = batch.isEmpty() ? new WriteResult() : writer.write(batch);
+            awaitDeadLetters(deadLetters, refused);
+            WriteResult result = write(records, batch, deadLetters);
             result.counts().forEach((table, count) -> metrics.rowsWritten(table, count[0], count[1]));
             recovered();
             Log.debugf("batch of %d records written: %s", records.count(), result);
@@ -242,6 +254,7 @@ public class TelemetrySinkConsumer {
         try {
             kafkaConsumer.commitSync(offsets);
             metrics.batchCommitted(Duration.ofNanos(System.nanoTime() - started), Instant.now());
+            forgetDeadLettered(offsets);
         } catch (WakeupException e) {
             // stop() interrupted the commit: commit once more so a clean shutdown does not replay the batch.
             kafkaConsumer.commitSync(offsets);
@@ -252,6 +265,150 @@ public class TelemetrySinkConsumer {
                     "offsets of a written batch were not committed, its records will be replayed: %s", e.getMessage());
             rewind(kafkaConsumer);
         }
+    }
+
+    /**
+     * Writes the decoded batch in one transaction. If PostgreSQL refuses it because of the values of some row, retrying
+     * would fail forever and stop storage for every device; instead the batch is written again record by record, the
+     * records PostgreSQL refuses are dead-lettered, and the rest is stored. Failures that are not about data throw, and
+     * the whole batch is retried.
+     */
+    private WriteResult write(ConsumerRecords<String, byte[]> records, SinkBatch batch, DeadLetterPublisher deadLetters)
+            throws SQLException, DeadLetterPublisher.DeadLetterException {
+        if (batch.isEmpty()) {
+            return new WriteResult();
+        }
+        try {
+            return writer.write(batch);
+        } catch (SQLException e) {
+            if (!DataErrors.isAboutData(e)) {
+                throw e;
+            }
+            Log.infof(
+                    "PostgreSQL refused data in a batch of %d records (SQLSTATE %s: %s), writing it record by record",
+                    records.count(), e.getSQLState(), firstLine(e.getMessage()));
+            return writeRecordByRecord(records, deadLetters);
+        }
+    }
+
+    /** Costs a round trip per record and table instead of one per table, which is why it is only a fallback. */
+    private WriteResult writeRecordByRecord(ConsumerRecords<String, byte[]> records, DeadLetterPublisher deadLetters)
+            throws SQLException, DeadLetterPublisher.DeadLetterException {
+        List<ConsumerRecord<String, byte[]>> decoded = new ArrayList<>();
+        List<SinkBatch> entries = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            SinkBatch entry = new SinkBatch();
+            try {
+                decoder.decodeInto(record, entry);
+            } catch (SerializationException | InvalidRecordException e) {
+                continue; // dead-lettered while the batch was decoded
+            }
+            decoded.add(record);
+            entries.add(entry);
+        }
+        // The rows are committed before the refused records are dead-lettered. Should the dead-letter topic fail, the
+        // batch is retried: the stored rows are duplicates then, and the refused records are refused and sent again.
+        WriteResult result = writer.writeEach(entries);
+        List<DeadLetter> sends = new ArrayList<>();
+        for (WriteResult.Refusal refusal : result.refused()) {
+            deadLetter(
+                    deadLetters,
+                    decoded.get(refusal.index()),
+                    deviceId(entries.get(refusal.index())),
+                    refusal.reason(),
+                    refusal.error(),
+                    sends);
+        }
+        awaitDeadLetters(deadLetters, sends);
+        return result;
+    }
+
+    /**
+     * Sends a record to the dead-letter topic unless an earlier attempt of its batch did so already (the broker
+     * acknowledged it, but the batch failed afterwards and is being retried).
+     */
+    private void deadLetter(
+            DeadLetterPublisher deadLetters,
+            ConsumerRecord<String, byte[]> record,
+            String deviceId,
+            String reason,
+            Throwable error,
+            List<DeadLetter> sends) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        if (deadLettered.getOrDefault(partition, Set.of()).contains(record.offset())) {
+            Log.debugf(
+                    "record of topic [%s] partition [%d] offset [%d] is on the dead-letter topic already",
+                    record.topic(), record.partition(), record.offset());
+            return;
+        }
+        Log.warnf(
+                "dead-lettering record of topic [%s] partition [%d] offset [%d] device [%s]: %s",
+                record.topic(), record.partition(), record.offset(), deviceId, reason);
+        sends.add(new DeadLetter(partition, record.offset(), deadLetters.send(record, reason, error)));
+    }
+
+    /** Waits for the dead-letter acknowledgements; every acknowledged record is counted and remembered. */
+    private void awaitDeadLetters(DeadLetterPublisher deadLetters, List<DeadLetter> sends)
+            throws DeadLetterPublisher.DeadLetterException {
+        try {
+            deadLetters.awaitAll(sends.stream().map(DeadLetter::ack).toList());
+        } finally {
+            // Also when another send failed: the retry of the batch must not send an acknowledged record again.
+            for (DeadLetter sent : sends) {
+                if (acknowledged(sent.ack())) {
+                    deadLettered
+                            .computeIfAbsent(sent.partition(), key -> new HashSet<>())
+                            .add(sent.offset());
+                    metrics.deadLettered(sent.partition().topic());
+                }
+            }
+        }
+    }
+
+    /** Drops what the committed offsets cover: those records are never replayed unless the group is reset. */
+    private void forgetDeadLettered(Map<TopicPartition, OffsetAndMetadata> committed) {
+        committed.forEach((partition, offset) -> {
+            Set<Long> offsets = deadLettered.get(partition);
+            if (offsets != null) {
+                offsets.removeIf(dead -> dead < offset.offset());
+                if (offsets.isEmpty()) {
+                    deadLettered.remove(partition);
+                }
+            }
+        });
+    }
+
+    private static boolean acknowledged(Future<RecordMetadata> ack) {
+        if (!ack.isDone() || ack.isCancelled()) {
+            return false;
+        }
+        try {
+            ack.get();
+            return true;
+        } catch (ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String deviceId(SinkBatch entry) {
+        if (!entry.readings().isEmpty()) {
+            return entry.readings().get(0).getDeviceId();
+        }
+        if (!entry.aggregates().isEmpty()) {
+            return entry.aggregates().get(0).getDeviceId();
+        }
+        return entry.alertEvents().isEmpty() ? null : entry.alertEvents().get(0).getDeviceId();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 
     private void failed(KafkaConsumer<String, byte[]> kafkaConsumer, Exception e) throws InterruptedException {
@@ -312,12 +469,14 @@ public class TelemetrySinkConsumer {
         return running;
     }
 
-    private static final class RebalanceLogger implements ConsumerRebalanceListener {
+    private final class RebalanceLogger implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Nothing to flush: the previous batch was committed or rewound before this poll began.
+            // Nothing to flush: the previous batch was committed or rewound before this poll began. Whoever owns the
+            // partitions next cannot know what this instance dead-lettered, so the memory of it goes too.
             Log.debugf("partitions revoked: %s", partitions);
+            partitions.forEach(deadLettered::remove);
         }
 
         @Override
@@ -328,6 +487,10 @@ public class TelemetrySinkConsumer {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             Log.infof("partitions lost, their uncommitted records go to the next owner: %s", partitions);
+            partitions.forEach(deadLettered::remove);
         }
     }
+
+    /** A record sent to the dead-letter topic, with the broker's acknowledgement to come. */
+    private record DeadLetter(TopicPartition partition, long offset, Future<RecordMetadata> ack) {}
 }

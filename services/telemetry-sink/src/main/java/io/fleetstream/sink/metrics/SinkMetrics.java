@@ -22,7 +22,10 @@ public class SinkMetrics {
     public static final String ROWS_DUPLICATE = "fleetstream.sink.rows.duplicate";
     /** Time from poll to offset commit of one batch. */
     public static final String BATCH_DURATION = "fleetstream.sink.batch.duration";
-    /** Records that could not be decoded or stored and went to the dead-letter topic; tag {@code topic}. */
+    /**
+     * Records that could not be decoded or that PostgreSQL refused, counted once the dead-letter topic acknowledged
+     * them; tag {@code topic} (where they were read from).
+     */
     public static final String DEAD_LETTERED = "fleetstream.sink.records.dead.lettered";
     /** Failed attempts to write a batch (database or dead-letter topic unavailable). */
     public static final String BATCH_FAILURES = "fleetstream.sink.batch.failures";

@@ -15,10 +15,14 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Writes one batch into schema {@code telemetry} in a single transaction. Each table gets one statement that unnests
@@ -113,21 +117,97 @@ public class TelemetryWriter {
             connection.setAutoCommit(false);
             try {
                 WriteResult result = new WriteResult();
-                writeReadings(connection, batch.readings(), result);
-                writeAggregates(connection, batch.aggregates(), result);
-                writeAlerts(connection, batch.alertEvents(), result);
+                writeAll(connection, batch, result);
                 connection.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
                 connection.rollback();
-                if (e instanceof SQLException sql && NO_PARTITION.equals(sql.getSQLState())) {
-                    partitions.forget();
-                }
+                throw original(e);
+            } catch (RuntimeException e) {
+                connection.rollback();
                 throw e;
             } finally {
                 connection.setAutoCommit(true);
             }
         }
+    }
+
+    /**
+     * Writes each entry (the one consumed record it holds) on its own, in the order given, so that an entry PostgreSQL
+     * refuses as data costs only itself: it is rolled back and listed in {@link WriteResult#refused()}, the others are
+     * stored. Any other failure rolls back everything and throws, as {@link #write} does, and the caller retries.
+     *
+     * <p>Every entry gets a savepoint inside one transaction rather than a transaction of its own: one commit (one
+     * WAL flush) for the whole batch instead of one per record, and a failure that is not about data leaves nothing
+     * behind, so the retry starts from the same state as a failed {@link #write}. Beyond 64 savepoints PostgreSQL
+     * keeps their ids in a slower structure until the transaction ends, which briefly slows other sessions; that is
+     * acceptable for a fallback taken only when a batch holds a record PostgreSQL refuses.
+     *
+     * <p>Order matters only where it did in one piece: the first value stored for an identity still wins and the
+     * highest window revision is still kept. A CLEARED event consumed before its RAISED event (never the case for one
+     * alert on one partition) would record the episode without the raise value, as it does across two batches.
+     */
+    public WriteResult writeEach(List<SinkBatch> entries) throws SQLException {
+        Set<YearMonth> months = new TreeSet<>();
+        entries.forEach(entry -> months.addAll(entry.readingMonths()));
+        partitions.ensure(months);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                WriteResult result = new WriteResult();
+                for (int i = 0; i < entries.size(); i++) {
+                    Savepoint savepoint = connection.setSavepoint();
+                    // Counted into a scratch result first, so a refused entry adds no rows to the metrics.
+                    WriteResult entry = new WriteResult();
+                    try {
+                        writeAll(connection, entries.get(i), entry);
+                    } catch (TableWriteException e) {
+                        if (!DataErrors.isAboutData(e)) {
+                            throw e;
+                        }
+                        connection.rollback(savepoint);
+                        result.refuse(i, DataErrors.describe(e.table, e), (SQLException) e.getCause());
+                        continue;
+                    }
+                    connection.releaseSavepoint(savepoint);
+                    entry.counts().forEach((table, count) -> result.add(table, count[0], count[1]));
+                }
+                connection.commit();
+                return result;
+            } catch (SQLException e) {
+                connection.rollback();
+                throw original(e);
+            } catch (RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private void writeAll(Connection connection, SinkBatch batch, WriteResult result) throws SQLException {
+        writeReadings(connection, batch.readings(), result);
+        writeAggregates(connection, batch.aggregates(), result);
+        writeAlerts(connection, batch.alertEvents(), result);
+    }
+
+    /** Runs one insert, naming its table if PostgreSQL refuses it: the server reports no table for input errors. */
+    private static int update(PreparedStatement statement, String table) throws SQLException {
+        try {
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new TableWriteException(table, e);
+        }
+    }
+
+    /** The driver's own exception, as callers know it; forgets the cached partitions if one was missing. */
+    private SQLException original(SQLException e) {
+        SQLException original = e instanceof TableWriteException named ? (SQLException) named.getCause() : e;
+        if (NO_PARTITION.equals(original.getSQLState())) {
+            partitions.forget();
+        }
+        return original;
     }
 
     private void writeReadings(Connection connection, List<EnrichedReading> readings, WriteResult result)
@@ -176,14 +256,15 @@ public class TelemetryWriter {
             statement.setArray(4, array(connection, "float8", values));
             statement.setArray(5, array(connection, "int8", received));
             statement.setArray(6, array(connection, "text", messageIds));
-            result.add(WriteResult.READINGS, statement.executeUpdate(), rows);
+            result.add(WriteResult.READINGS, update(statement, "telemetry.readings"), rows);
         }
         if (!attrDevices.isEmpty()) {
             try (PreparedStatement statement = connection.prepareStatement(INSERT_ATTRIBUTES)) {
                 statement.setArray(1, array(connection, "text", attrDevices.toArray(String[]::new)));
                 statement.setArray(2, array(connection, "int8", longs(attrTimestamps)));
                 statement.setArray(3, array(connection, "text", attrJson.toArray(String[]::new)));
-                result.add(WriteResult.ATTRIBUTES, statement.executeUpdate(), attrDevices.size());
+                result.add(
+                        WriteResult.ATTRIBUTES, update(statement, "telemetry.reading_attributes"), attrDevices.size());
             }
         }
     }
@@ -253,7 +334,7 @@ public class TelemetryWriter {
             statement.setArray(12, array(connection, "int4", revisions));
             // Rows inserted or raised to a higher revision count as written; everything else offered is a duplicate
             // (a replay, or a revision no newer than the stored one).
-            result.add(WriteResult.AGGREGATES, statement.executeUpdate(), aggregates.size());
+            result.add(WriteResult.AGGREGATES, update(statement, "telemetry.window_aggregates"), aggregates.size());
         }
     }
 
@@ -296,7 +377,7 @@ public class TelemetryWriter {
             statement.setArray(6, array(connection, "float8", thresholds));
             statement.setArray(7, array(connection, "text", kinds));
             statement.setArray(8, array(connection, "text", causes));
-            result.add(WriteResult.ALERT_EVENTS, statement.executeUpdate(), n);
+            result.add(WriteResult.ALERT_EVENTS, update(statement, "telemetry.alert_events"), n);
         }
         // RAISED rows go in before CLEARED updates, so a CLEARED whose RAISED is in the same batch finds its row.
         if (!raised.isEmpty()) {
@@ -304,7 +385,7 @@ public class TelemetryWriter {
                 int next = bindAlertIdentity(connection, statement, List.copyOf(raised.values()));
                 statement.setArray(next, column(connection, raised.values(), AlertEvent::getValue));
                 statement.setArray(next + 1, column(connection, raised.values(), AlertEvent::getThreshold));
-                result.add(WriteResult.ALERTS_RAISED, statement.executeUpdate(), raised.size());
+                result.add(WriteResult.ALERTS_RAISED, update(statement, "telemetry.alerts"), raised.size());
             }
         }
         if (!cleared.isEmpty()) {
@@ -321,7 +402,7 @@ public class TelemetryWriter {
                 statement.setArray(next + 1, column(connection, list, AlertEvent::getValue));
                 statement.setArray(next + 2, column(connection, list, AlertEvent::getThreshold));
                 statement.setArray(next + 3, array(connection, "text", clearCauses));
-                result.add(WriteResult.ALERTS_CLEARED, statement.executeUpdate(), list.size());
+                result.add(WriteResult.ALERTS_CLEARED, update(statement, "telemetry.alerts"), list.size());
             }
         }
     }
@@ -382,6 +463,17 @@ public class TelemetryWriter {
             return json.writeValueAsString(attributes);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise attributes as JSON", e);
+        }
+    }
+
+    /** A statement failed; carries the table it wrote, with the driver's SQLSTATE and message unchanged. */
+    private static final class TableWriteException extends SQLException {
+
+        private final String table;
+
+        TableWriteException(String table, SQLException cause) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+            this.table = table;
         }
     }
 }

@@ -1,9 +1,15 @@
 package io.fleetstream.sink.persistence;
 
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Rows offered to and actually changed in each table by one batch; the difference is duplicates. */
+/**
+ * Rows offered to and actually changed in each table by one batch; the difference is duplicates. A batch written record
+ * by record also lists the records PostgreSQL refused.
+ */
 public final class WriteResult {
 
     public static final String READINGS = "readings";
@@ -16,9 +22,22 @@ public final class WriteResult {
     public static final String ALERTS_CLEARED = "alerts_cleared";
 
     private final Map<String, long[]> counts = new LinkedHashMap<>();
+    private final List<Refusal> refused = new ArrayList<>();
 
+    /** Adds to the counts of a table; a batch written record by record adds once per record. */
     void add(String table, long written, long offered) {
-        counts.put(table, new long[] {written, offered});
+        long[] count = counts.computeIfAbsent(table, key -> new long[2]);
+        count[0] += written;
+        count[1] += offered;
+    }
+
+    void refuse(int index, String reason, SQLException error) {
+        refused.add(new Refusal(index, reason, error));
+    }
+
+    /** Records PostgreSQL refused as data, in the order offered; empty for a batch written in one piece. */
+    public List<Refusal> refused() {
+        return refused;
     }
 
     /** Table name to {written, offered}. */
@@ -40,6 +59,18 @@ public final class WriteResult {
                 .append(count[0])
                 .append('/')
                 .append(count[1]));
+        if (!refused.isEmpty()) {
+            text.append(text.isEmpty() ? "" : ", ").append(refused.size()).append(" refused");
+        }
         return text.toString();
     }
+
+    /**
+     * A record PostgreSQL refused as data.
+     *
+     * @param index position of the record in the list given to {@link TelemetryWriter#writeEach}
+     * @param reason table, column, SQLSTATE and PostgreSQL's message, fit for the dead-letter reason header
+     * @param error what the driver threw
+     */
+    public record Refusal(int index, String reason, SQLException error) {}
 }
