@@ -228,7 +228,39 @@ class BucketedAggregatesTest {
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", equalTo("cursor"))
-                .body("errors[0].message", containsString("same parameters"));
+                .body("errors[0].message", containsString("same deviceId, metric, bucket, tz, from, to"));
+    }
+
+    @Test
+    void refusesCursorOfAnotherDeviceOrMetricOrRange() {
+        String cursor = viewer().queryParam("metric", "temp")
+                .queryParam("bucket", "1m")
+                .queryParam("limit", 1)
+                .get("/v1/devices/dev-gap/aggregates")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("nextCursor");
+        for (String other : List.of(
+                "/v1/devices/dev-ktm/aggregates?metric=temp&bucket=1m",
+                "/v1/devices/dev-gap/aggregates?metric=hum&bucket=1m",
+                "/v1/devices/dev-gap/aggregates?metric=temp&bucket=1m&to=2024-02-01T11:00:00Z")) {
+            viewer().urlEncodingEnabled(false)
+                    .get(other + "&cursor=" + cursor)
+                    .then()
+                    .statusCode(400)
+                    .body("type", equalTo("urn:fleetstream:problem:invalid-request"))
+                    .body("errors[0].field", equalTo("cursor"));
+        }
+        // The bucket's earlier parameter name asks for the same buckets, so the cursor continues them.
+        viewer().queryParam("metric", "temp")
+                .queryParam("window", "1m")
+                .queryParam("limit", 1)
+                .queryParam("cursor", cursor)
+                .get("/v1/devices/dev-gap/aggregates")
+                .then()
+                .statusCode(200)
+                .body("items.bucketStart", equalTo(List.of("2024-02-01T10:01:00Z")));
     }
 
     private static JsonPath days(String deviceId, String zone, String from, String to) {

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static io.fleetstream.query.Access.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -124,6 +125,77 @@ class QueryApiTest {
                 .then()
                 .statusCode(400)
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("cursor"));
+    }
+
+    @Test
+    void refusesAReadingsCursorReusedForAnotherTimeRange() {
+        String cursor = viewer().queryParam("metric", "temp")
+                .queryParam("from", START.toString())
+                .queryParam("limit", 1)
+                .get("/v1/devices/dev-page/readings")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("nextCursor");
+        // The same instant as epoch milliseconds is the same range, so the cursor still continues it.
+        viewer().queryParam("metric", "temp")
+                .queryParam("from", START.toEpochMilli())
+                .queryParam("limit", 1)
+                .queryParam("cursor", cursor)
+                .get("/v1/devices/dev-page/readings")
+                .then()
+                .statusCode(200)
+                .body("items[0].ts", equalTo(START.plusSeconds(60).toString()));
+        viewer().queryParam("metric", "temp")
+                .queryParam("from", START.plusSeconds(3600).toString())
+                .queryParam("cursor", cursor)
+                .get("/v1/devices/dev-page/readings")
+                .then()
+                .statusCode(400)
+                .body("type", equalTo("urn:fleetstream:problem:invalid-request"))
+                .body("errors[0].field", equalTo("cursor"))
+                .body("errors[0].message", containsString("same deviceId, metric, from, to"));
+    }
+
+    @Test
+    void refusesAnAlertsCursorReusedWithOtherFilters() {
+        String cursor = viewer().queryParam("ruleId", "rule-hot")
+                .queryParam("state", "open")
+                .queryParam("state", "cleared")
+                .queryParam("limit", 1)
+                .get("/v1/alerts")
+                .then()
+                .statusCode(200)
+                .body("items.alertId", equalTo(List.of("alert-4")))
+                .extract()
+                .path("nextCursor");
+        List<Map<String, Object>> others = List.of(
+                Map.of("ruleId", "rule-cold", "state", List.of("open", "cleared")),
+                Map.of("ruleId", "rule-hot", "state", List.of("open")),
+                Map.of("ruleId", "rule-hot", "state", List.of("open", "cleared"), "deviceId", "dev-a"),
+                Map.of("ruleId", "rule-hot", "state", List.of("open", "cleared"), "severity", "CRITICAL"),
+                Map.of("ruleId", "rule-hot", "state", List.of("open", "cleared"), "from", "2024-02-02T00:00:00Z"),
+                Map.of("ruleId", "rule-hot", "state", List.of("open", "cleared"), "to", "2024-02-03T00:00:00Z"));
+        for (Map<String, Object> filters : others) {
+            viewer().queryParams(filters)
+                    .queryParam("cursor", cursor)
+                    .get("/v1/alerts")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("urn:fleetstream:problem:invalid-request"))
+                    .body("errors[0].field", equalTo("cursor"))
+                    .body("errors[0].message", containsString("same deviceId, ruleId, severity, state, from, to"))
+                    .body("errors[0].message", containsString("omit cursor to start again"));
+        }
+        // The same filters spelt differently (states in another order, in one parameter) continue the list.
+        viewer().queryParam("ruleId", "rule-hot")
+                .queryParam("state", "cleared,open")
+                .queryParam("cursor", cursor)
+                .get("/v1/alerts")
+                .then()
+                .statusCode(200)
+                .body("items.alertId", equalTo(List.of("alert-3", "alert-1")));
     }
 
     @Test
@@ -309,6 +381,7 @@ class QueryApiTest {
                     .then()
                     .statusCode(503)
                     .contentType("application/problem+json")
+                    .body("type", equalTo("urn:fleetstream:problem:unavailable"))
                     .header("Retry-After", notNullValue())
                     .body("detail", org.hamcrest.Matchers.containsString("telemetry-sink"));
             viewer().get("/v1/devices/dev-latest/latest").then().statusCode(503);
@@ -335,6 +408,7 @@ class QueryApiTest {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400))
+                .body("type", equalTo("urn:fleetstream:problem:invalid-request"))
                 .body("errors[0].field", equalTo(field))
                 .body("errors[0].message", org.hamcrest.Matchers.containsString(hint));
     }

@@ -182,9 +182,9 @@ public class AlertRuleService {
             }
         }
         Severity wantedSeverity = severity == null ? null : checks.oneOf("severity", severity, Severity.class);
+        Integer size = checks.collect(() -> Cursor.limit(limit));
+        String after = checks.collect(() -> Cursor.lastId(cursor));
         checks.throwIfAny();
-        int size = Cursor.limit(limit);
-        String after = Cursor.lastId(cursor);
         AlertRuleEntity.Filter filter =
                 new AlertRuleEntity.Filter(wantedKind, metric, deviceId, deviceType, wantedEnabled, wantedSeverity);
         return Page.of(AlertRuleEntity.page(filter, after, size + 1), size, rule -> rule.ruleId);

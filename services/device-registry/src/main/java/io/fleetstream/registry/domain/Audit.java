@@ -29,6 +29,9 @@ public class Audit {
     public static final String ALERT_RULE = "alert-rule";
     public static final String API_KEY = "api-key";
 
+    /** Every resource type an entry can name, in the order the README lists them. */
+    public static final List<String> RESOURCE_TYPES = List.of(DEVICE_TYPE, DEVICE, CREDENTIAL, ALERT_RULE, API_KEY);
+
     private final AuditWriter writer;
 
     public Audit(AuditWriter writer) {

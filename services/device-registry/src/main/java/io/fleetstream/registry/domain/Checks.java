@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -38,6 +39,21 @@ final class Checks {
     void throwIfAny() {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
+        }
+    }
+
+    /**
+     * Runs a parser that reports a bad value by throwing {@link InvalidRequestException} and keeps its errors with
+     * the others, so that a request with several bad parameters learns of all of them at once.
+     *
+     * @return the parsed value, or null when the parser refused it
+     */
+    <T> T collect(Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (InvalidRequestException e) {
+            errors.addAll(e.errors());
+            return null;
         }
     }
 

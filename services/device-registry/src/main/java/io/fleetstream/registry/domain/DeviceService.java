@@ -254,9 +254,9 @@ public class DeviceService {
                 checks.add("label", "label '" + key + "' is given twice with different values; no device can match");
             }
         }
+        Integer size = checks.collect(() -> Cursor.limit(limit));
+        String after = checks.collect(() -> Cursor.lastId(cursor));
         checks.throwIfAny();
-        int size = Cursor.limit(limit);
-        String after = Cursor.lastId(cursor);
         String labelsJson;
         try {
             labelsJson = selector.isEmpty() ? null : json.writeValueAsString(selector);

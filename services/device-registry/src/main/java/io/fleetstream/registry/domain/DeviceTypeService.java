@@ -69,8 +69,10 @@ public class DeviceTypeService {
     }
 
     public Page<DeviceTypeEntity> list(String limit, String cursor) {
-        int size = Cursor.limit(limit);
-        String after = Cursor.lastId(cursor);
+        Checks checks = new Checks();
+        Integer size = checks.collect(() -> Cursor.limit(limit));
+        String after = checks.collect(() -> Cursor.lastId(cursor));
+        checks.throwIfAny();
         return Page.of(DeviceTypeEntity.page(after, size + 1), size, type -> type.type);
     }
 

@@ -147,8 +147,10 @@ public class OperatorKeyService {
     }
 
     public Page<OperatorKeyEntity> list(String limit, String cursor) {
-        int size = Cursor.limit(limit);
-        String after = Cursor.lastId(cursor);
+        Checks checks = new Checks();
+        Integer size = checks.collect(() -> Cursor.limit(limit));
+        String after = checks.collect(() -> Cursor.lastId(cursor));
+        checks.throwIfAny();
         return Page.of(OperatorKeyEntity.page(after, size + 1), size, key -> key.keyId);
     }
 

@@ -1,12 +1,17 @@
 package io.fleetstream.query.domain;
 
-/** A validated {@code limit} and the decoded position of {@code cursor} (null for the first page). */
-public record PageRequest(int limit, Cursor.Position after) {
+import java.time.Instant;
+
+/**
+ * A validated {@code limit}, the decoded position of {@code cursor} (null for the first page) and the scope that
+ * issues the next cursor, so a page's cursor is always bound to the filters of the request that produced it.
+ */
+public record PageRequest(int limit, Cursor.Position after, Cursor.Scope scope) {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
 
-    public static PageRequest of(String limit, String cursor, String kind) {
+    public static PageRequest of(String limit, String cursor, Cursor.Scope scope) {
         int size = DEFAULT_LIMIT;
         if (limit != null && !limit.isBlank()) {
             try {
@@ -21,6 +26,11 @@ public record PageRequest(int limit, Cursor.Position after) {
                                 + MAX_LIMIT + " and follow nextCursor for more");
             }
         }
-        return new PageRequest(size, cursor == null || cursor.isBlank() ? null : Cursor.decode(kind, cursor.strip()));
+        return new PageRequest(size, cursor == null || cursor.isBlank() ? null : scope.decode(cursor.strip()), scope);
+    }
+
+    /** The cursor of the page that continues after a row at {@code at} with tie-breaker {@code id}. */
+    public String cursorAfter(Instant at, String id) {
+        return scope.encode(at, id);
     }
 }

@@ -7,6 +7,7 @@ import io.fleetstream.query.auth.Operator;
 import io.fleetstream.query.auth.RequiresRole;
 import io.fleetstream.query.domain.AlertFilter;
 import io.fleetstream.query.domain.PageRequest;
+import io.fleetstream.query.domain.Problem;
 import io.fleetstream.query.domain.QueryException;
 import io.fleetstream.query.domain.TimeParameter;
 import io.fleetstream.query.domain.Views.AlertDetail;
@@ -104,10 +105,9 @@ public class AlertResource {
         Instant start = TimeParameter.parse("from", from);
         Instant end = TimeParameter.parse("to", to);
         TimeParameter.checkOrder(start, end);
-        PageRequest page = PageRequest.of(limit, cursor, AlertStore.alertsCursorKind());
-        return alerts.alerts(
-                new AlertFilter(blankToNull(deviceId), blankToNull(ruleId), level, Set.copyOf(states), start, end),
-                page);
+        AlertFilter filter =
+                new AlertFilter(blankToNull(deviceId), blankToNull(ruleId), level, Set.copyOf(states), start, end);
+        return alerts.alerts(filter, PageRequest.of(limit, cursor, AlertStore.cursorScope(filter)));
     }
 
     @GET
@@ -150,7 +150,13 @@ public class AlertResource {
         try {
             tree = json.readTree(body);
         } catch (IOException e) {
-            throw QueryException.badParameter("body", "is not JSON; send {\"note\": \"why\"} or an empty body");
+            throw new QueryException(
+                    400,
+                    Problem.Kind.MALFORMED_JSON,
+                    "Malformed JSON",
+                    "the body is not valid JSON; send {\"note\": \"why\"} or an empty body",
+                    List.of(new Problem.FieldError(
+                            null, "body", "is not JSON; send {\"note\": \"why\"} or an empty body")));
         }
         if (tree == null || !tree.isObject()) {
             throw QueryException.badParameter("body", "must be a JSON object such as {\"note\": \"why\"}");
@@ -171,10 +177,7 @@ public class AlertResource {
     }
 
     private static QueryException notFound(String alertId) {
-        return new QueryException(
-                404,
-                "No such alert",
-                "alert [" + alertId + "] is not stored; take the alertId from GET /v1/alerts",
-                List.of());
+        return QueryException.notFound(
+                "No such alert", "alert [" + alertId + "] is not stored; take the alertId from GET /v1/alerts");
     }
 }

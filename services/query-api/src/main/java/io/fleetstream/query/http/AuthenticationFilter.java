@@ -6,6 +6,7 @@ import io.fleetstream.query.auth.Operator;
 import io.fleetstream.query.auth.OperatorAuthenticator;
 import io.fleetstream.query.auth.RequiresRole;
 import io.fleetstream.query.config.QuerySettings;
+import io.fleetstream.query.domain.Problem;
 import io.fleetstream.query.metrics.QueryMetrics;
 import io.fleetstream.schema.OperatorRole;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -53,6 +54,7 @@ public class AuthenticationFilter {
             long seconds = Math.max(1, settings.retryAfter().toSeconds());
             return Response.fromResponse(ProblemMappers.problem(
                             503,
+                            Problem.Kind.UNAVAILABLE,
                             "Operator keys not loaded yet",
                             "the query API is still reading the operator key changelog; retry after " + seconds
                                     + " seconds",
@@ -64,8 +66,8 @@ public class AuthenticationFilter {
             metrics.authRefused(rejected.reason());
             String challenge =
                     rejected.reason().equals("missing") ? CHALLENGE : CHALLENGE + ", error=\"invalid_token\"";
-            return Response.fromResponse(
-                            ProblemMappers.problem(401, "Authentication required", rejected.detail(), List.of()))
+            return Response.fromResponse(ProblemMappers.problem(
+                            401, Problem.Kind.UNAUTHENTICATED, "Authentication required", rejected.detail(), List.of()))
                     .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
                     .build();
         }
@@ -75,6 +77,7 @@ public class AuthenticationFilter {
             metrics.authRefused("role");
             return ProblemMappers.problem(
                     403,
+                    Problem.Kind.FORBIDDEN,
                     "Role not sufficient",
                     "this needs role " + needed + " or higher; operator key [" + operator.keyId() + "] has role "
                             + operator.role() + ". Ask an admin for a key with role "

@@ -1,5 +1,6 @@
 package io.fleetstream.query.http;
 
+import io.fleetstream.query.domain.Problem;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -22,6 +23,7 @@ public class NulCharacterFilter {
         }
         return ProblemMappers.problem(
                 400,
+                Problem.Kind.INVALID_REQUEST,
                 "Invalid request",
                 "the path or query holds the NUL character (%00), which no id, name or filter can contain; remove it",
                 List.of());

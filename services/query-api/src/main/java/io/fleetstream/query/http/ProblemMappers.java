@@ -24,7 +24,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response query(QueryException e) {
-        return problem(e.status(), e.title(), e.getMessage(), e.errors());
+        return problem(e.status(), e.kind(), e.title(), e.getMessage(), e.errors());
     }
 
     @ServerExceptionMapper
@@ -33,6 +33,7 @@ public class ProblemMappers {
         long seconds = Math.max(1, settings.retryAfter().toSeconds());
         return Response.fromResponse(problem(
                         503,
+                        Problem.Kind.UNAVAILABLE,
                         "Telemetry store unavailable",
                         e.getMessage() + "; retry after " + seconds + " seconds",
                         List.of()))
@@ -42,23 +43,39 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
-        int status = e.getResponse().getStatus();
-        String detail = status == 404
-                ? "no such endpoint; see the query-api README for the paths"
-                : e.getResponse().getStatusInfo().getReasonPhrase();
-        return problem(status, e.getResponse().getStatusInfo().getReasonPhrase(), detail, List.of());
+        return refusal(
+                e.getResponse().getStatus(), e.getResponse().getStatusInfo().getReasonPhrase());
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         Log.error("query failed unexpectedly", e);
-        return problem(500, "Internal error", "the query failed on the server; it has been logged", List.of());
+        return problem(
+                500,
+                Problem.Kind.INTERNAL_ERROR,
+                "Internal error",
+                "the query failed on the server; it has been logged",
+                List.of());
     }
 
-    static Response problem(int status, String title, String detail, List<Problem.FieldError> errors) {
+    /** The problem for a refusal the HTTP layer made by status alone, with a detail that says what to change. */
+    static Response refusal(int status, String reason) {
+        String detail =
+                switch (status) {
+                    case 404 -> "no such endpoint; see the query-api README for the paths";
+                    case 405 -> "this path does not support that method; see the query-api README for the methods";
+                    case 406 -> "this API answers with application/json only; accept that (or */*)";
+                    case 415 -> "send the body as JSON with Content-Type: application/json, or send no body";
+                    default -> status >= 500 ? "the request failed on the server; it has been logged" : reason;
+                };
+        return problem(status, Problem.Kind.ofStatus(status), reason, detail, List.of());
+    }
+
+    static Response problem(
+            int status, Problem.Kind kind, String title, String detail, List<Problem.FieldError> errors) {
         return Response.status(status)
                 .type(PROBLEM_JSON)
-                .entity(new Problem("about:blank", title, status, detail, errors))
+                .entity(new Problem(kind.type(), title, status, detail, errors))
                 .build();
     }
 }

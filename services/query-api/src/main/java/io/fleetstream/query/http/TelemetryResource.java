@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
-import java.util.List;
 
 /** Operator read endpoints over stored telemetry (see docs/architecture.md, "query-api"). Any role may read. */
 @Path("/v1")
@@ -54,7 +53,8 @@ public class TelemetryResource {
         Instant start = TimeParameter.parse("from", from);
         Instant end = TimeParameter.parse("to", to);
         TimeParameter.checkOrder(start, end);
-        PageRequest page = PageRequest.of(limit, cursor, TelemetryQueries.readingsCursorKind());
+        PageRequest page =
+                PageRequest.of(limit, cursor, TelemetryQueries.readingsCursorScope(deviceId, metricName, start, end));
         return queries.readings(deviceId, metricName, start, end, page);
     }
 
@@ -64,11 +64,9 @@ public class TelemetryResource {
     public Latest latest(@PathParam("deviceId") String deviceId) {
         var latest = queries.latest(deviceId);
         if (latest.isEmpty()) {
-            throw new QueryException(
-                    404,
+            throw QueryException.notFound(
                     "No readings for this device",
-                    "device [" + deviceId + "] has no stored readings; check the device id, or send readings first",
-                    List.of());
+                    "device [" + deviceId + "] has no stored readings; check the device id, or send readings first");
         }
         return new Latest(deviceId, latest);
     }
@@ -98,18 +96,9 @@ public class TelemetryResource {
         Instant start = TimeParameter.parse("from", from);
         Instant end = TimeParameter.parse("to", to);
         TimeParameter.checkOrder(start, end);
-        PageRequest page = PageRequest.of(limit, cursor, AggregateQueries.cursorKind());
-        Instant resumeAt = null;
-        if (page.after() != null) {
-            if (!AggregateQueries.cursorScope(size).equals(page.after().id())) {
-                throw QueryException.badParameter(
-                        "cursor",
-                        "this cursor belongs to other bucket or tz values; pass nextCursor with the same parameters"
-                                + " as the page that returned it, or omit it to start from the first page");
-            }
-            resumeAt = page.after().at();
-        }
-        BucketPage result = aggregates.buckets(deviceId, metricName, size, start, end, resumeAt, page.limit());
+        PageRequest page =
+                PageRequest.of(limit, cursor, AggregateQueries.cursorScope(deviceId, metricName, size, start, end));
+        BucketPage result = aggregates.buckets(deviceId, metricName, size, start, end, page);
         metrics.aggregateSource(result.source());
         return result;
     }

@@ -3,6 +3,7 @@ package io.fleetstream.query.persistence;
 import io.fleetstream.query.config.AggregationSettings;
 import io.fleetstream.query.domain.Bucket;
 import io.fleetstream.query.domain.Cursor;
+import io.fleetstream.query.domain.PageRequest;
 import io.fleetstream.query.domain.Views.BucketItem;
 import io.fleetstream.query.domain.Views.BucketPage;
 import io.fleetstream.schema.WindowSizes;
@@ -53,23 +54,35 @@ public class AggregateQueries {
         this.windowSizes = aggregation.coarsestFirst();
     }
 
-    public static String cursorKind() {
-        return BUCKETS_CURSOR;
-    }
-
-    /** The cursor identity of a bucket query: a cursor only continues the same bucket size and zone. */
-    public static String cursorScope(Bucket bucket) {
-        return bucket.label() + "@" + bucket.zoneName();
+    /** Bucket cursors continue one series in one bucket size and zone over one time range. */
+    public static Cursor.Scope cursorScope(String deviceId, String metric, Bucket bucket, Instant from, Instant to) {
+        return Cursor.Scope.of(
+                BUCKETS_CURSOR,
+                Cursor.filters(
+                        "deviceId",
+                        deviceId,
+                        "metric",
+                        metric,
+                        "bucket",
+                        bucket.label(),
+                        "tz",
+                        bucket.zoneName(),
+                        "from",
+                        from,
+                        "to",
+                        to));
     }
 
     /**
      * One page of non-empty buckets whose start lies in {@code [from, to)}, each complete (its windows or readings
      * up to its end, even past {@code to}), ascending.
      *
-     * @param resumeAt the bucket start a cursor points at, or null for the first page
+     * @param page its cursor, when given, points at the bucket start to resume at
      */
     public BucketPage buckets(
-            String deviceId, String metric, Bucket bucket, Instant from, Instant to, Instant resumeAt, int limit) {
+            String deviceId, String metric, Bucket bucket, Instant from, Instant to, PageRequest page) {
+        Instant resumeAt = page.after() == null ? null : page.after().at();
+        int limit = page.limit();
         Instant requested = from == null ? null : bucket.ceil(from);
         Instant lo = resumeAt != null && (requested == null || resumeAt.isAfter(requested)) ? resumeAt : requested;
         Instant hi = to == null ? null : bucket.ceil(to);
@@ -103,11 +116,10 @@ public class AggregateQueries {
                         sum,
                         sum / count));
             });
-            String scope = cursorScope(bucket);
             if (items.size() > limit) {
                 return new BucketPage(
                         List.copyOf(items.subList(0, limit)),
-                        Cursor.encode(BUCKETS_CURSOR, starts.get(limit), scope),
+                        page.cursorAfter(starts.get(limit), null),
                         true,
                         source.name());
             }
@@ -116,10 +128,7 @@ public class AggregateQueries {
             }
             Optional<Instant> next = firstRow(connection, source, deviceId, metric, scanTo, hi);
             return next.map(ts -> new BucketPage(
-                            List.copyOf(items),
-                            Cursor.encode(BUCKETS_CURSOR, bucket.floor(ts), scope),
-                            true,
-                            source.name()))
+                            List.copyOf(items), page.cursorAfter(bucket.floor(ts), null), true, source.name()))
                     .orElseGet(() -> new BucketPage(List.copyOf(items), null, false, source.name()));
         });
     }

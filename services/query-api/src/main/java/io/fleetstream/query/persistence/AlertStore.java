@@ -48,8 +48,23 @@ public class AlertStore {
         this.db = db;
     }
 
-    public static String alertsCursorKind() {
-        return ALERTS_CURSOR;
+    /** Alert cursors continue one filtered list: every filter of {@code filter} is part of the cursor's scope. */
+    public static Cursor.Scope cursorScope(AlertFilter filter) {
+        return Cursor.Scope.of(
+                ALERTS_CURSOR,
+                Cursor.filters(
+                        "deviceId",
+                        filter.deviceId(),
+                        "ruleId",
+                        filter.ruleId(),
+                        "severity",
+                        filter.severity(),
+                        "state",
+                        filter.states(),
+                        "from",
+                        filter.raisedFrom(),
+                        "to",
+                        filter.raisedTo()));
     }
 
     /** Newest raisedAt first; alerts raised at the same instant are ordered by alert id. */
@@ -99,8 +114,7 @@ public class AlertStore {
         return TelemetryQueries.page(
                 items,
                 page.limit(),
-                last -> Cursor.encode(
-                        ALERTS_CURSOR, keys.get(last), items.get(last).alertId()));
+                last -> page.cursorAfter(keys.get(last), items.get(last).alertId()));
     }
 
     /** One alert and its transitions, or empty when the sink has stored no such alert. */

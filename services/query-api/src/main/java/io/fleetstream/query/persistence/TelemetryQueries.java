@@ -2,7 +2,6 @@ package io.fleetstream.query.persistence;
 
 import io.fleetstream.query.domain.Cursor;
 import io.fleetstream.query.domain.PageRequest;
-import io.fleetstream.query.domain.QueryException;
 import io.fleetstream.query.domain.Views.AggregateStats;
 import io.fleetstream.query.domain.Views.AlertCounts;
 import io.fleetstream.query.domain.Views.AlertStats;
@@ -41,8 +40,10 @@ public class TelemetryQueries {
         this.db = db;
     }
 
-    public static String readingsCursorKind() {
-        return READINGS_CURSOR;
+    /** Readings cursors continue one series (device and metric) over one time range. */
+    public static Cursor.Scope readingsCursorScope(String deviceId, String metric, Instant from, Instant to) {
+        return Cursor.Scope.of(
+                READINGS_CURSOR, Cursor.filters("deviceId", deviceId, "metric", metric, "from", from, "to", to));
     }
 
     public Page<ReadingPoint> readings(String deviceId, String metric, Instant from, Instant to, PageRequest page) {
@@ -50,14 +51,6 @@ public class TelemetryQueries {
                 new StringBuilder("SELECT ts, value FROM telemetry.readings WHERE device_id = ? AND metric = ?");
         List<Object> args = new ArrayList<>(List.of(deviceId, metric));
         range(sql, args, "ts", from, to);
-        // A cursor names the series it was issued for: reused for another device or metric it would skip readings.
-        String series = Integer.toHexString((deviceId + '\n' + metric).hashCode());
-        if (page.after() != null && !series.equals(page.after().id())) {
-            throw QueryException.badParameter(
-                    "cursor",
-                    "this cursor was issued for another device or metric; pass nextCursor only with the deviceId and"
-                            + " metric of the page that returned it, or omit it to start from the first page");
-        }
         if (page.after() != null) {
             sql.append(" AND ts > ?");
             args.add(timestamp(page.after().at()));
@@ -71,7 +64,7 @@ public class TelemetryQueries {
             keys.add(ts);
             items.add(new ReadingPoint(ts.toString(), rows.getDouble(2)));
         });
-        return page(items, page.limit(), last -> Cursor.encode(READINGS_CURSOR, keys.get(last), series));
+        return page(items, page.limit(), last -> page.cursorAfter(keys.get(last), null));
     }
 
     /** Newest value per metric by event time; empty when the device has no readings. */
