@@ -24,6 +24,7 @@ final class DeviceTableProcessor implements Processor<byte[], byte[], Object, Ob
 
     private final AvroSerde<Device> deviceSerde = AvroSerde.of(Device.class);
     private final AvroSerde<TelemetryReading> readingSerde = AvroSerde.of(TelemetryReading.class);
+    private final ProcessorSettings settings;
     private final ProcessorMetrics metrics;
 
     private ProcessorContext<Object, Object> context;
@@ -32,7 +33,8 @@ final class DeviceTableProcessor implements Processor<byte[], byte[], Object, Ob
     private DeadLetters deadLetters;
     private Enrichment enrichment;
 
-    DeviceTableProcessor(ProcessorMetrics metrics) {
+    DeviceTableProcessor(ProcessorSettings settings, ProcessorMetrics metrics) {
+        this.settings = settings;
         this.metrics = metrics;
     }
 
@@ -43,7 +45,7 @@ final class DeviceTableProcessor implements Processor<byte[], byte[], Object, Ob
         KeyValueStore<Bytes, byte[]> pendingStore = context.getStateStore(StoreNames.PENDING_READINGS);
         this.pending = new PendingReadings(pendingStore, metrics.pendingReadings(context.taskId()));
         this.deadLetters = new DeadLetters(context, metrics);
-        this.enrichment = new Enrichment(context, metrics);
+        this.enrichment = new Enrichment(context, metrics, settings.dedupRetention());
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.fleetstream.schema.TelemetryReading;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.time.Duration;
 import java.util.HashMap;
 
 /**
@@ -18,10 +19,10 @@ final class Enrichment {
     private final ProcessorMetrics metrics;
     private final Deduplication deduplication;
 
-    Enrichment(ProcessorContext<Object, Object> context, ProcessorMetrics metrics) {
+    Enrichment(ProcessorContext<Object, Object> context, ProcessorMetrics metrics, Duration dedupRetention) {
         this.context = context;
         this.metrics = metrics;
-        this.deduplication = new Deduplication(context, metrics);
+        this.deduplication = new Deduplication(context, metrics, dedupRetention);
     }
 
     static EnrichedReading enrich(TelemetryReading reading, Device device) {

@@ -54,7 +54,7 @@ final class ReadingEnricher implements Processor<byte[], byte[], Object, Object>
         this.pending = new PendingReadings(pendingStore, metrics.pendingReadings(task));
         this.pending.recount();
         this.deadLetters = new DeadLetters(context, metrics);
-        this.enrichment = new Enrichment(context, metrics);
+        this.enrichment = new Enrichment(context, metrics, settings.dedupRetention());
         this.ruleDeadLetters = context.getStateStore(StoreNames.RULE_DEAD_LETTERS);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             expirePending(now);

@@ -9,11 +9,8 @@ public final class StoreNames {
     /** Readings waiting for their device record; key = deviceId, 0x00, 8-byte big-endian source offset. */
     public static final String PENDING_READINGS = "pending-readings";
 
-    /** Window store of seen (deviceId, messageId) pairs; key = deviceId + "\n" + messageId, time = reading ts. */
-    public static final String SEEN_MESSAGE_IDS = "dedup-message-ids";
-
-    /** Window store of seen metric values; key = deviceId, time = reading ts, value = metric names joined by "\n". */
-    public static final String SEEN_METRIC_VALUES = "dedup-metric-values";
+    /** Seen message ids and (device, ts) metric names, with their expiry order; keys as in Deduplication. */
+    public static final String DEDUP_SEEN = "dedup-seen";
 
     /** Open windows; key = deviceId, 0x00, 8-byte order-preserving windowEnd, 8-byte size (see WindowKey). */
     public static final String OPEN_WINDOWS = "aggregation-open-windows";

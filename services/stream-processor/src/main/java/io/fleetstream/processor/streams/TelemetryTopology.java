@@ -66,7 +66,7 @@ public final class TelemetryTopology {
                 Topics.REGISTRY_DEVICES);
 
         topology.addProcessor(READINGS, () -> new ReadingEnricher(settings, metrics, rejectedRules), RAW_SOURCE);
-        topology.addProcessor(DEVICES, () -> new DeviceTableProcessor(metrics), DEVICES_SOURCE);
+        topology.addProcessor(DEVICES, () -> new DeviceTableProcessor(settings, metrics), DEVICES_SOURCE);
         topology.addProcessor(AGGREGATOR, () -> new WindowAggregator(settings, metrics), READINGS, DEVICES);
         topology.addProcessor(
                 ALERT_EVALUATOR, () -> new AlertEvaluator(settings, metrics), AGGREGATOR, READINGS, DEVICES);
@@ -111,21 +111,10 @@ public final class TelemetryTopology {
                         Serdes.ByteArray()),
                 READINGS,
                 DEVICES);
-        // Window stores expire whole segments once they fall behind the newest ts by the retention.
+        // One key-value store, not window stores: see Deduplication for why and for its keys.
         topology.addStateStore(
-                Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(
-                                StoreNames.SEEN_MESSAGE_IDS, settings.dedupRetention(), Duration.ofMillis(1), false),
-                        Serdes.String(),
-                        Serdes.Long()),
-                READINGS,
-                DEVICES);
-        topology.addStateStore(
-                Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(
-                                StoreNames.SEEN_METRIC_VALUES, settings.dedupRetention(), Duration.ofMillis(1), false),
-                        Serdes.String(),
-                        Serdes.String()),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.DEDUP_SEEN), Serdes.Bytes(), Serdes.ByteArray()),
                 READINGS,
                 DEVICES);
         topology.addStateStore(

@@ -10,10 +10,9 @@ import io.fleetstream.schema.MetricWindowAggregate;
 import io.fleetstream.schema.TelemetryReading;
 import io.fleetstream.schema.ThresholdDirection;
 import io.fleetstream.schema.Topics;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.fleetstream.processor.streams.StreamsFixture.ONE_MINUTE;
 import static io.fleetstream.processor.streams.StreamsFixture.WALL_CLOCK;
@@ -72,11 +72,37 @@ class StreamSemanticsTopologyTest {
         assertThat(window.getSum()).isEqualTo(4.0);
         assertThat(fixture.counter(ProcessorMetrics.DUPLICATES, "kind", "message-id"))
                 .isEqualTo(1.0);
-        WindowStore<String, Long> seen = fixture.driver.getWindowStore(StoreNames.SEEN_MESSAGE_IDS);
-        try (WindowStoreIterator<Long> found = seen.fetch("dev-1\nm-1", 0L, Long.MAX_VALUE)) {
-            assertThat(found.next().key).isEqualTo(at("09:00:10").toEpochMilli());
-            assertThat(found.hasNext()).isFalse();
-        }
+        KeyValueStore<Bytes, byte[]> seen = fixture.driver.getKeyValueStore(StoreNames.DEDUP_SEEN);
+        assertThat(seen.get(Deduplication.messageIdKey("dev-1", "m-1"))).isNotNull();
+        assertThat(seen.get(Deduplication.messageIdKey("dev-1", "m-3"))).isNull();
+    }
+
+    @Test
+    void forgetsWhatFellBehindTheRetentionSoThatAnOldRetryIsForwardedAgain() {
+        Instant first = at("09:00:10");
+        Instant dayLater = at("11:00:00").plus(Duration.ofDays(1)); // 26 h later: past 24 h retention + 1.5 h bucket
+        fixture.send(withMessageId(reading("dev-1", first, Map.of("temp", 1.0)), "m-1"));
+        KeyValueStore<Bytes, byte[]> seen = fixture.driver.getKeyValueStore(StoreNames.DEDUP_SEEN);
+        assertThat(seen.get(Deduplication.messageIdKey("dev-1", "m-1"))).isNotNull();
+        assertThat(seenNames(seen, "dev-1", first)).containsExactly("temp");
+
+        fixture.send(withMessageId(reading("dev-1", dayLater, Map.of("temp", 2.0)), "m-2"));
+
+        assertThat(seen.get(Deduplication.messageIdKey("dev-1", "m-1"))).isNull();
+        assertThat(seenNames(seen, "dev-1", first)).isEmpty();
+        assertThat(seen.get(Deduplication.messageIdKey("dev-1", "m-2"))).isNotNull();
+        assertThat(seenNames(seen, "dev-1", dayLater)).containsExactly("temp");
+        assertThat(entries(seen))
+                .as("m-2, its expiry entry and its metric names")
+                .isEqualTo(3);
+
+        fixture.send(withMessageId(reading("dev-1", first, Map.of("temp", 1.0)), "m-1"));
+        fixture.send(withMessageId(reading("dev-1", first, Map.of("temp", 1.0)), "m-1"));
+        assertThat(fixture.enriched.readValuesToList())
+                .extracting(EnrichedReading::getMessageId)
+                .as("a retry older than the retention is not recognised, and not remembered either")
+                .containsExactly("m-1", "m-2", "m-1", "m-1");
+        assertThat(entries(seen)).isEqualTo(3);
     }
 
     @Test
@@ -95,10 +121,8 @@ class StreamSemanticsTopologyTest {
                 .containsExactly("humidity 1 3.0", "rpm 1 5.0", "temp 1 1.0");
         assertThat(fixture.counter(ProcessorMetrics.DUPLICATES, "kind", "metric-value"))
                 .isEqualTo(2.0);
-        WindowStore<String, String> seen = fixture.driver.getWindowStore(StoreNames.SEEN_METRIC_VALUES);
-        try (WindowStoreIterator<String> found = seen.fetch("dev-1", ts.toEpochMilli(), ts.toEpochMilli())) {
-            assertThat(found.next().value.split("\n")).containsExactlyInAnyOrder("temp", "rpm", "humidity");
-        }
+        KeyValueStore<Bytes, byte[]> seen = fixture.driver.getKeyValueStore(StoreNames.DEDUP_SEEN);
+        assertThat(seenNames(seen, "dev-1", ts)).containsExactlyInAnyOrder("temp", "rpm", "humidity");
     }
 
     @Test
@@ -221,6 +245,22 @@ class StreamSemanticsTopologyTest {
     private static long countOf(KeyValueStore<String, Long> store) {
         long count = 0;
         try (KeyValueIterator<String, Long> all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static Set<String> seenNames(KeyValueStore<Bytes, byte[]> seen, String deviceId, Instant ts) {
+        long bucketSize = Deduplication.bucketSize(StreamsFixture.SETTINGS.dedupRetention());
+        return Deduplication.names(seen.get(Deduplication.metricNamesKey(deviceId, ts.toEpochMilli(), bucketSize)));
+    }
+
+    private static long entries(KeyValueStore<Bytes, byte[]> store) {
+        long count = 0;
+        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 all.next();
                 count++;
