@@ -113,23 +113,11 @@ public class TelemetryWriter {
     /** Writes the batch and commits, or rolls back and throws; nothing of a failed batch is visible. */
     public WriteResult write(SinkBatch batch) throws SQLException {
         partitions.ensure(batch.readingMonths());
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                WriteResult result = new WriteResult();
-                writeAll(connection, batch, result);
-                connection.commit();
-                return result;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw original(e);
-            } catch (RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        }
+        return inTransaction(connection -> {
+            WriteResult result = new WriteResult();
+            writeAll(connection, batch, result);
+            return result;
+        });
     }
 
     /**
@@ -151,27 +139,41 @@ public class TelemetryWriter {
         Set<YearMonth> months = new TreeSet<>();
         entries.forEach(entry -> months.addAll(entry.readingMonths()));
         partitions.ensure(months);
+        return inTransaction(connection -> {
+            WriteResult result = new WriteResult();
+            for (int i = 0; i < entries.size(); i++) {
+                Savepoint savepoint = connection.setSavepoint();
+                // Counted into a scratch result first, so a refused entry adds no rows to the metrics.
+                WriteResult entry = new WriteResult();
+                try {
+                    writeAll(connection, entries.get(i), entry);
+                } catch (TableWriteException e) {
+                    if (!DataErrors.isAboutData(e)) {
+                        throw e;
+                    }
+                    connection.rollback(savepoint);
+                    result.refuse(i, DataErrors.describe(e.table, e), (SQLException) e.getCause());
+                    continue;
+                }
+                connection.releaseSavepoint(savepoint);
+                entry.counts().forEach((table, count) -> result.add(table, count[0], count[1]));
+            }
+            return result;
+        });
+    }
+
+    /** Work done in one transaction on one connection. */
+    @FunctionalInterface
+    private interface TransactionWork {
+        WriteResult run(Connection connection) throws SQLException;
+    }
+
+    /** Runs the work and commits, or rolls back and throws: nothing of failed work is visible. */
+    private WriteResult inTransaction(TransactionWork work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                WriteResult result = new WriteResult();
-                for (int i = 0; i < entries.size(); i++) {
-                    Savepoint savepoint = connection.setSavepoint();
-                    // Counted into a scratch result first, so a refused entry adds no rows to the metrics.
-                    WriteResult entry = new WriteResult();
-                    try {
-                        writeAll(connection, entries.get(i), entry);
-                    } catch (TableWriteException e) {
-                        if (!DataErrors.isAboutData(e)) {
-                            throw e;
-                        }
-                        connection.rollback(savepoint);
-                        result.refuse(i, DataErrors.describe(e.table, e), (SQLException) e.getCause());
-                        continue;
-                    }
-                    connection.releaseSavepoint(savepoint);
-                    entry.counts().forEach((table, count) -> result.add(table, count[0], count[1]));
-                }
+                WriteResult result = work.run(connection);
                 connection.commit();
                 return result;
             } catch (SQLException e) {
