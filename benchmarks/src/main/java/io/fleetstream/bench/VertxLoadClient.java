@@ -15,9 +15,9 @@ import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A load generator on a Vert.x HTTP client, the default before {@link NioLoadClient}: few event-loop threads and a fixed
- * pool of keep-alive connections. It drives hundreds of connections from one thread, but needs about twice the CPU per
- * request of the NIO client, which the gateway then lacks when both share the machine's cores.
+ * A load generator on a Vert.x HTTP client, the default before {@link NioLoadClient}: few event-loop threads and a
+ * fixed pool of keep-alive connections. It drives hundreds of connections from one thread, but needs about twice the
+ * CPU per request of the NIO client, which the gateway then lacks when both share the machine's cores.
  */
 final class VertxLoadClient implements LoadClient {
 

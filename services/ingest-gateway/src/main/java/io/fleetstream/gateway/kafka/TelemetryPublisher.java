@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes accepted readings to {@link Topics#TELEMETRY_RAW} as {@link io.fleetstream.schema.TelemetryReading} (encoded
- * by {@link RawReadingEncoder}): one record per reading, keyed by device id, with the reading's event time as the record
- * timestamp. The producer is idempotent with {@code acks=all}, so an acknowledged
+ * by {@link RawReadingEncoder}): one record per reading, keyed by device id, with the reading's event time as the
+ * record timestamp. The producer is idempotent with {@code acks=all}, so an acknowledged
  * record is on every in-sync replica and a retried batch is not duplicated by the broker.
  */
 @ApplicationScoped

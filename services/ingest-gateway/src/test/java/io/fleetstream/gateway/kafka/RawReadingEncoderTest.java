@@ -61,7 +61,9 @@ class RawReadingEncoderTest {
         assertSameBytes("d", new Reading(Instant.ofEpochMilli(0), null, Map.of("x", 1.0), Map.of()));
         assertSameBytes("d", new Reading(Instant.ofEpochMilli(-1), "", extremes, unicode));
         assertSameBytes("d", new Reading(Instant.ofEpochMilli(Long.MAX_VALUE / 1_000), "id", extremes, Map.of()));
-        assertSameBytes("设备-7", new Reading(Instant.ofEpochMilli(63), "x".repeat(5_000), Map.of("a", 2.0), unicode));
+        String nonAsciiDevice = "设备-7";
+        assertSameBytes(
+                nonAsciiDevice, new Reading(Instant.ofEpochMilli(63), "x".repeat(5_000), Map.of("a", 2.0), unicode));
     }
 
     @Test

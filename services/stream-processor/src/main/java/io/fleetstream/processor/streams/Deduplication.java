@@ -32,8 +32,8 @@ import java.util.TreeSet;
  *   <li>{@code 0x00, bucket, 0x02, deviceId length, deviceId, ts}: the metric names seen for (device, ts), joined by a
  *       line feed (metric names cannot contain one). One entry per (device, ts), however many metrics;
  *   <li>{@code 0x00, bucket, 0x01, deviceId length, deviceId, messageId}: the expiry entry of a message id;
- *   <li>{@code 0x01, deviceId length, deviceId, messageId}: the message id itself, found without knowing its ts (a retry
- *       of a reading sent without ts carries another receipt time as its ts).
+ *   <li>{@code 0x01, deviceId length, deviceId, messageId}: the message id itself, found without knowing its ts (a
+ *       retry of a reading sent without ts carries another receipt time as its ts).
  * </ul>
  *
  * <p>{@code bucket} is the start of the ts's slice of {@value #BUCKETS_PER_RETENTION}ths of the retention, sign bit
