@@ -213,14 +213,7 @@ class BucketedAggregatesTest {
 
     @Test
     void refusesCursorOfAnotherBucketSize() {
-        String cursor = viewer().queryParam("metric", "temp")
-                .queryParam("bucket", "1m")
-                .queryParam("limit", 1)
-                .get("/v1/devices/dev-gap/aggregates")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("nextCursor");
+        String cursor = firstMinuteBucketCursor();
         viewer().queryParam("metric", "temp")
                 .queryParam("bucket", "5m")
                 .queryParam("cursor", cursor)
@@ -233,14 +226,7 @@ class BucketedAggregatesTest {
 
     @Test
     void refusesCursorOfAnotherDeviceOrMetricOrRange() {
-        String cursor = viewer().queryParam("metric", "temp")
-                .queryParam("bucket", "1m")
-                .queryParam("limit", 1)
-                .get("/v1/devices/dev-gap/aggregates")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("nextCursor");
+        String cursor = firstMinuteBucketCursor();
         for (String other : List.of(
                 "/v1/devices/dev-ktm/aggregates?metric=temp&bucket=1m",
                 "/v1/devices/dev-gap/aggregates?metric=hum&bucket=1m",
@@ -275,5 +261,17 @@ class BucketedAggregatesTest {
                 .body("hasMore", equalTo(false))
                 .extract()
                 .jsonPath();
+    }
+
+    /** The cursor after the first 1m bucket of dev-gap's temp. */
+    private String firstMinuteBucketCursor() {
+        return viewer().queryParam("metric", "temp")
+                .queryParam("bucket", "1m")
+                .queryParam("limit", 1)
+                .get("/v1/devices/dev-gap/aggregates")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("nextCursor");
     }
 }

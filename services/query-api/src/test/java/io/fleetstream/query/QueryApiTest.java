@@ -5,6 +5,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,31 +113,18 @@ class QueryApiTest {
 
     @Test
     void refusesAReadingsCursorReusedForAnotherMetric() {
-        String cursor = viewer().queryParam("metric", "temp")
-                .queryParam("limit", 1)
-                .get("/v1/devices/dev-page/readings")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("nextCursor");
+        String cursor = firstReadingCursor(viewer().queryParam("metric", "temp"));
         viewer().queryParam("metric", "other")
                 .queryParam("cursor", cursor)
                 .get("/v1/devices/dev-page/readings")
                 .then()
                 .statusCode(400)
-                .body("errors[0].field", org.hamcrest.Matchers.equalTo("cursor"));
+                .body("errors[0].field", equalTo("cursor"));
     }
 
     @Test
     void refusesAReadingsCursorReusedForAnotherTimeRange() {
-        String cursor = viewer().queryParam("metric", "temp")
-                .queryParam("from", START.toString())
-                .queryParam("limit", 1)
-                .get("/v1/devices/dev-page/readings")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("nextCursor");
+        String cursor = firstReadingCursor(viewer().queryParam("metric", "temp").queryParam("from", START.toString()));
         // The same instant as epoch milliseconds is the same range, so the cursor still continues it.
         viewer().queryParam("metric", "temp")
                 .queryParam("from", START.toEpochMilli())
@@ -411,5 +399,15 @@ class QueryApiTest {
                 .body("type", equalTo("urn:fleetstream:problem:invalid-request"))
                 .body("errors[0].field", equalTo(field))
                 .body("errors[0].message", org.hamcrest.Matchers.containsString(hint));
+    }
+
+    /** The cursor after the first reading of dev-page that the request's filters select. */
+    private static String firstReadingCursor(RequestSpecification filters) {
+        return filters.queryParam("limit", 1)
+                .get("/v1/devices/dev-page/readings")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("nextCursor");
     }
 }
